@@ -1,0 +1,70 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Entiteit(models.Model):
+    """A departement, IVA, EVA, strategische adviesraad or other institution under the VPS."""
+
+    class Soort(models.TextChoices):
+        DEPARTEMENT = "departement", _("Departement")
+        IVA = "iva", _("Intern verzelfstandigd agentschap (IVA)")
+        EVA = "eva", _("Extern verzelfstandigd agentschap (EVA) van publiekrecht")
+        ADVIESRAAD = "adviesraad", _("Strategische adviesraad")
+        ANDERE = "andere", _("Andere instelling onder het VPS")
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    naam = models.CharField(_("naam"), max_length=200, unique=True)
+    soort = models.CharField(_("soort"), max_length=20, choices=Soort.choices)
+    beleidsdomein = models.CharField(_("beleidsdomein"), max_length=100)
+    actief = models.BooleanField(_("actief"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("entiteit")
+        verbose_name_plural = _("entiteiten")
+        ordering = ["naam"]
+        constraints = [models.CheckConstraint(condition=~Q(code=""), name="entiteit_code_niet_leeg")]
+
+    def __str__(self):
+        return f"{self.naam} ({self.code})"
+
+
+class Gebruiker(AbstractUser):
+    """A user of the tool, with one role; coaches and HR belong to an entity."""
+
+    class Rol(models.TextChoices):
+        TERUGKEERCOACH = "terugkeercoach", _("Terugkeercoach")
+        HR = "hr", _("HR-businesspartner")
+        AGO = "ago", _("AgO – team Re-integratie en Personeelsmobiliteit")
+        BEHEERDER = "beheerder", _("Beheerder")
+
+    rol = models.CharField(_("rol"), max_length=20, choices=Rol.choices, default=Rol.TERUGKEERCOACH)
+    entiteit = models.ForeignKey(
+        Entiteit,
+        verbose_name=_("entiteit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="gebruikers",
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(rol__in=["terugkeercoach", "hr"]) | Q(entiteit__isnull=False),
+                name="coach_en_hr_hebben_entiteit",
+            )
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def is_ago(self) -> bool:
+        return self.rol in (self.Rol.AGO, self.Rol.BEHEERDER) or self.is_superuser

@@ -1,0 +1,162 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import models as m
+
+
+class GesprekInline(admin.TabularInline):
+    model = m.Gesprek
+    extra = 0
+
+
+class InschattingInline(admin.TabularInline):
+    model = m.Inschatting
+    extra = 0
+
+
+class StappenplanInline(admin.TabularInline):
+    model = m.Stappenplan
+    extra = 0
+    raw_id_fields = ["inschatting"]
+
+
+class BetrokkenheidInline(admin.TabularInline):
+    model = m.Betrokkenheid
+    extra = 0
+
+
+class VerlengingInline(admin.TabularInline):
+    model = m.Verlenging
+    extra = 0
+
+
+class HervalInline(admin.TabularInline):
+    model = m.Herval
+    extra = 0
+
+
+class EvaluatieInline(admin.TabularInline):
+    model = m.Evaluatie
+    extra = 0
+
+
+class FormeelVerloopInline(admin.StackedInline):
+    model = m.FormeelVerloop
+    extra = 0
+
+
+@admin.register(m.Personeelslid)
+class PersoneelslidAdmin(SimpleHistoryAdmin):
+    list_display = ["achternaam", "voornaam", "personeelsnummer", "statuut", "entiteit", "functie"]
+    list_filter = ["statuut", "entiteit"]
+    search_fields = ["achternaam", "voornaam", "personeelsnummer"]
+    list_select_related = ["entiteit"]
+
+
+@admin.register(m.Traject)
+class TrajectAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "id",
+        "personeelslid",
+        "soort",
+        "status",
+        "entiteit",
+        "doel_entiteit",
+        "d0",
+        "coach",
+        "uitkomst",
+    ]
+    list_filter = ["soort", "status", "uitkomst", "entiteit", "doel_entiteit"]
+    search_fields = [
+        "personeelslid__achternaam",
+        "personeelslid__voornaam",
+        "personeelslid__personeelsnummer",
+    ]
+    date_hierarchy = "d0"
+    list_select_related = ["personeelslid", "entiteit", "doel_entiteit", "coach"]
+    raw_id_fields = ["personeelslid", "voortgezet_van", "coach"]
+    inlines = [
+        FormeelVerloopInline,
+        GesprekInline,
+        InschattingInline,
+        StappenplanInline,
+        BetrokkenheidInline,
+        VerlengingInline,
+        HervalInline,
+        EvaluatieInline,
+    ]
+
+
+class OnderdeelAdmin(SimpleHistoryAdmin):
+    list_select_related = ["traject__personeelslid"]
+    raw_id_fields = ["traject"]
+    search_fields = ["traject__personeelslid__achternaam", "traject__personeelslid__personeelsnummer"]
+
+
+@admin.register(m.Gesprek)
+class GesprekAdmin(OnderdeelAdmin):
+    list_display = ["traject", "datum", "soort", "vorm", "gevoerd_door"]
+    list_filter = ["soort", "vorm", "gevoerd_door"]
+    date_hierarchy = "datum"
+
+
+@admin.register(m.Inschatting)
+class InschattingAdmin(OnderdeelAdmin):
+    list_display = ["traject", "datum", "uitkomst", "volgend_gesprek_op"]
+    list_filter = ["uitkomst"]
+
+
+class MaatregelInline(admin.TabularInline):
+    model = m.Maatregel
+    extra = 0
+
+
+@admin.register(m.Stappenplan)
+class StappenplanAdmin(OnderdeelAdmin):
+    list_display = ["traject", "datum", "beoogde_hervatting_op"]
+    raw_id_fields = ["traject", "inschatting"]
+    inlines = [MaatregelInline]
+
+
+@admin.register(m.Maatregel)
+class MaatregelAdmin(SimpleHistoryAdmin):
+    list_display = ["stappenplan", "soort", "vanaf", "tot"]
+    list_filter = ["soort"]
+    raw_id_fields = ["stappenplan"]
+    search_fields = ["stappenplan__traject__personeelslid__achternaam"]
+
+
+@admin.register(m.Betrokkenheid)
+class BetrokkenheidAdmin(OnderdeelAdmin):
+    list_display = ["traject", "actor", "vanaf"]
+    list_filter = ["actor"]
+
+
+@admin.register(m.Verlenging)
+class VerlengingAdmin(OnderdeelAdmin):
+    list_display = ["traject", "toegekend_op", "nieuwe_datum"]
+
+
+@admin.register(m.Herval)
+class HervalAdmin(OnderdeelAdmin):
+    list_display = ["traject", "hervat_op", "datum"]
+
+
+@admin.register(m.Evaluatie)
+class EvaluatieAdmin(OnderdeelAdmin):
+    list_display = ["traject", "datum", "gevoerd_door", "bijgestuurd"]
+    list_filter = ["bijgestuurd", "gevoerd_door"]
+
+
+@admin.register(m.FormeelVerloop)
+class FormeelVerloopAdmin(OnderdeelAdmin):
+    list_display = ["traject", "aanvrager", "aanvraag_ontvangen_op", "beoordeling", "plan_soort", "antwoord"]
+    list_filter = ["aanvrager", "beoordeling", "plan_soort", "antwoord"]
+
+
+@admin.register(m.Signaal)
+class SignaalAdmin(admin.ModelAdmin):
+    list_display = ["traject", "soort", "mijlpaal", "vervaldatum", "opgemerkt_op", "opgelost_op"]
+    list_filter = ["soort", "mijlpaal", "opgelost_op"]
+    raw_id_fields = ["traject"]
+    list_select_related = ["traject__personeelslid"]

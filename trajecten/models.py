@@ -1,0 +1,532 @@
+"""The dossier: a re-integration trajectory and everything registered in it.
+
+No medical data is ever stored: no diagnosis, treatment or certificates. Free-text fields carry the
+help text MEDISCH_WAARSCHUWING, which forms show next to the field.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from entiteiten.models import Entiteit
+
+from . import deadlines as dl
+
+MEDISCH_WAARSCHUWING = _(
+    "Geen medische gegevens: noteer geen diagnose, behandeling of attest. Beschrijf het functioneren."
+)
+
+
+def vrije_tekst(label, **kwargs):
+    return models.TextField(label, blank=True, help_text=MEDISCH_WAARSCHUWING, **kwargs)
+
+
+class Personeelslid(models.Model):
+    """Minimal identification of the staff member."""
+
+    class Statuut(models.TextChoices):
+        STATUTAIR = "statutair", _("Statutair")
+        CONTRACTUEEL = "contractueel", _("Contractueel")
+
+    personeelsnummer = models.CharField(_("personeelsnummer"), max_length=20, unique=True)
+    voornaam = models.CharField(_("voornaam"), max_length=100)
+    achternaam = models.CharField(_("achternaam"), max_length=100)
+    statuut = models.CharField(_("statuut"), max_length=20, choices=Statuut.choices)
+    entiteit = models.ForeignKey(
+        Entiteit, verbose_name=_("entiteit"), on_delete=models.PROTECT, related_name="personeelsleden"
+    )
+    functie = models.CharField(_("functie"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("personeelslid")
+        verbose_name_plural = _("personeelsleden")
+        ordering = ["achternaam", "voornaam"]
+        indexes = [models.Index(fields=["achternaam", "voornaam"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(personeelsnummer=""), name="personeelsnummer_niet_leeg")
+        ]
+
+    def __str__(self):
+        return f"{self.voornaam} {self.achternaam} ({self.personeelsnummer})"
+
+
+class Traject(models.Model):
+    class Soort(models.TextChoices):
+        INFORMEEL = dl.INFORMEEL, _("Informeel re-integratietraject")
+        FORMEEL = dl.FORMEEL, _("Formeel re-integratietraject")
+        PREVENTIEF = dl.PREVENTIEF, _("Preventief traject (dreigt uit te vallen)")
+
+    class Status(models.TextChoices):
+        LOPEND = "lopend", _("Lopend")
+        OPVOLGING = "opvolging", _("Werk hervat – opvolging")
+        AFGESLOTEN = "afgesloten", _("Afgesloten")
+
+    class Uitkomst(models.TextChoices):
+        ZELFDE_FUNCTIE = "zelfde_functie", _("Terugkeer in dezelfde functie")
+        ANDERE_FUNCTIE = "andere_functie", _("Terugkeer in een andere functie")
+        ANDERE_ENTITEIT = "andere_entiteit", _("Terugkeer in een andere entiteit")
+        GEEN_TERUGKEER = "geen_terugkeer", _("Geen terugkeer")
+
+    class HervattingVorm(models.TextChoices):
+        VOLLEDIG = "volledig", _("Volledige werkhervatting")
+        PROGRESSIEF = "progressief", _("Progressieve hervatting (deeltijdse prestaties wegens ziekte)")
+        AANGEPAST = "aangepast", _("Aangepast werk")
+        ANDERE_FUNCTIE = "andere_functie", _("Andere functie")
+        ANDERE_ENTITEIT = "andere_entiteit", _("Andere entiteit")
+
+    soort = models.CharField(_("soort traject"), max_length=20, choices=Soort.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.LOPEND)
+    personeelslid = models.ForeignKey(
+        Personeelslid, verbose_name=_("personeelslid"), on_delete=models.PROTECT, related_name="trajecten"
+    )
+    entiteit = models.ForeignKey(
+        Entiteit, verbose_name=_("entiteit"), on_delete=models.PROTECT, related_name="trajecten"
+    )
+    doel_entiteit = models.ForeignKey(
+        Entiteit,
+        verbose_name=_("doelentiteit (entiteitsoverschrijdend)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inkomende_trajecten",
+        help_text=_("Alleen voor een entiteitsoverschrijdend traject, aangemeld bij AgO."),
+    )
+    d0 = models.DateField(
+        _("start arbeidsongeschiktheid (D0)"),
+        null=True,
+        blank=True,
+        help_text=_("Eerste dag van de arbeidsongeschiktheid. Leeg bij een preventief traject."),
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("terugkeercoach"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trajecten",
+    )
+    leidinggevende = models.CharField(_("leidinggevende"), max_length=200, blank=True)
+    voortgezet_van = models.OneToOneField(
+        "self",
+        verbose_name=_("voortgezet van (informeel traject)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="voortgezet_als",
+    )
+    definitieve_ongeschiktheid_op = models.DateField(
+        _("attest definitieve ongeschiktheid bekend op"),
+        null=True,
+        blank=True,
+        help_text=_("Alleen de datum; het attest zelf hoort niet in deze tool."),
+    )
+    werkhervatting_op = models.DateField(_("werkhervatting op"), null=True, blank=True)
+    werkhervatting_vorm = models.CharField(
+        _("vorm van werkhervatting"), max_length=20, choices=HervattingVorm.choices, blank=True
+    )
+    afgesloten_op = models.DateField(_("afgesloten op"), null=True, blank=True)
+    uitkomst = models.CharField(_("uitkomst"), max_length=20, choices=Uitkomst.choices, blank=True)
+    uitkomst_reden = vrije_tekst(_("reden / toelichting bij de uitkomst"))
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("traject")
+        verbose_name_plural = _("trajecten")
+        ordering = ["-d0", "-id"]
+        indexes = [
+            models.Index(fields=["entiteit", "status"]),
+            models.Index(fields=["doel_entiteit", "status"]),
+            models.Index(fields=["coach", "status"]),
+            models.Index(fields=["status", "soort"]),
+            models.Index(fields=["d0"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(soort=dl.PREVENTIEF, d0__isnull=True)
+                | (~Q(soort=dl.PREVENTIEF) & Q(d0__isnull=False)),
+                name="d0_verplicht_behalve_preventief",
+            ),
+            models.CheckConstraint(
+                condition=Q(werkhervatting_op__isnull=True) | Q(werkhervatting_op__gte=F("d0")),
+                name="werkhervatting_niet_voor_d0",
+            ),
+            models.CheckConstraint(
+                condition=Q(werkhervatting_op__isnull=True) | ~Q(werkhervatting_vorm=""),
+                name="werkhervatting_heeft_vorm",
+            ),
+            models.CheckConstraint(
+                condition=Q(afgesloten_op__isnull=True) | Q(d0__isnull=True) | Q(afgesloten_op__gte=F("d0")),
+                name="afsluiting_niet_voor_d0",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="afgesloten") & Q(afgesloten_op__isnull=False) & ~Q(uitkomst=""))
+                | (~Q(status="afgesloten") & Q(afgesloten_op__isnull=True) & Q(uitkomst="")),
+                name="afgesloten_traject_heeft_uitkomst",
+            ),
+            models.CheckConstraint(
+                condition=~Q(uitkomst="geen_terugkeer") | ~Q(uitkomst_reden=""),
+                name="geen_terugkeer_heeft_reden",
+            ),
+            models.CheckConstraint(
+                condition=Q(doel_entiteit__isnull=True) | ~Q(doel_entiteit=F("entiteit")),
+                name="doelentiteit_is_andere_entiteit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_soort_display()} – {self.personeelslid}"
+
+    @property
+    def entiteitsoverschrijdend(self) -> bool:
+        return self.doel_entiteit_id is not None
+
+
+class TrajectOnderdeel(models.Model):
+    """Common base of everything registered in a dossier."""
+
+    traject = models.ForeignKey(Traject, verbose_name=_("traject"), on_delete=models.CASCADE)
+    geregistreerd_op = models.DateTimeField(_("geregistreerd op"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        day = (
+            getattr(self, "datum", None)
+            or getattr(self, "vanaf", None)
+            or getattr(self, "toegekend_op", None)
+        )
+        return f"{self._meta.verbose_name} {day:%d/%m/%Y}" if day else str(self._meta.verbose_name)
+
+
+class Gesprek(TrajectOnderdeel):
+    """A contact or conversation with the staff member (date, who, form, outcome)."""
+
+    class Soort(models.TextChoices):
+        CONTACT = "contact", _("Contact houden")
+        GESPREK = "gesprek", _("Re-integratiegesprek (zijn stappen naar werk mogelijk?)")
+        INFO_ARBEIDSARTS = (
+            "info_arbeidsarts",
+            _("Info door preventieadviseur-arbeidsarts over wettelijke mogelijkheden"),
+        )
+
+    class Vorm(models.TextChoices):
+        TELEFOON = "telefoon", _("Telefoon")
+        MAIL = "mail", _("E-mail")
+        SMS_KAART = "sms_kaart", _("SMS of kaartje")
+        VIDEO = "video", _("Videogesprek")
+        BEZOEK = "bezoek", _("Bezoek")
+        OP_HET_WERK = "op_het_werk", _("Gesprek op het werk")
+        ANDERE = "andere", _("Andere")
+
+    class Door(models.TextChoices):
+        COACH = "coach", _("Terugkeercoach")
+        LEIDINGGEVENDE = "leidinggevende", _("Leidinggevende")
+        NEUTRAAL = "neutraal", _("Neutrale persoon")
+        HR = "hr", _("HR")
+        ARBEIDSARTS = "arbeidsarts", _("Preventieadviseur-arbeidsarts")
+        AGO = "ago", _("AgO-trajectbegeleider")
+        ANDERE = "andere", _("Andere")
+
+    datum = models.DateField(_("datum"))
+    soort = models.CharField(_("soort"), max_length=20, choices=Soort.choices, default=Soort.GESPREK)
+    vorm = models.CharField(_("vorm"), max_length=20, choices=Vorm.choices)
+    gevoerd_door = models.CharField(_("gevoerd door"), max_length=20, choices=Door.choices)
+    uitkomst = vrije_tekst(_("uitkomst"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contact of gesprek")
+        verbose_name_plural = _("contacten en gesprekken")
+        ordering = ["datum", "id"]
+        indexes = [models.Index(fields=["traject", "datum"])]
+
+
+class Inschatting(TrajectOnderdeel):
+    """The assessment whether steps to work are possible (and when not yet, the next conversation)."""
+
+    class Uitkomst(models.TextChoices):
+        MOGELIJK = dl.STAPPEN_MOGELIJK, _("Stappen naar werk zijn mogelijk en opportuun")
+        NOG_NIET = dl.NOG_NIET_MOGELIJK, _("Stappen naar werk zijn nog niet mogelijk")
+
+    datum = models.DateField(_("datum"))
+    uitkomst = models.CharField(_("uitkomst"), max_length=20, choices=Uitkomst.choices)
+    volgend_gesprek_op = models.DateField(_("volgend gesprek gepland op"), null=True, blank=True)
+    specifieke_begeleiding = models.BooleanField(_("specifieke begeleiding wenselijk"), default=False)
+    toelichting = vrije_tekst(_("toelichting"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("inschatting")
+        verbose_name_plural = _("inschattingen")
+        ordering = ["datum", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(uitkomst=dl.NOG_NIET_MOGELIJK)
+                    & Q(volgend_gesprek_op__isnull=False)
+                    & Q(volgend_gesprek_op__gt=F("datum"))
+                )
+                | (Q(uitkomst=dl.STAPPEN_MOGELIJK) & Q(volgend_gesprek_op__isnull=True)),
+                name="nog_niet_mogelijk_plant_volgend_gesprek",
+            )
+        ]
+
+
+class Stappenplan(TrajectOnderdeel):
+    """Concrete agreements for the return to work, after an assessment that found steps possible."""
+
+    inschatting = models.ForeignKey(
+        Inschatting, verbose_name=_("inschatting"), on_delete=models.PROTECT, related_name="stappenplannen"
+    )
+    datum = models.DateField(_("datum van het stappenplan"))
+    beoogde_hervatting_op = models.DateField(_("beoogde werkhervatting op"), null=True, blank=True)
+    afspraken = vrije_tekst(_("afspraken"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("stappenplan")
+        verbose_name_plural = _("stappenplannen")
+        ordering = ["datum", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(beoogde_hervatting_op__isnull=True) | Q(beoogde_hervatting_op__gte=F("datum")),
+                name="stappenplan_hervatting_na_datum",
+            )
+        ]
+
+
+class Maatregel(models.Model):
+    """A typed measure of a stappenplan."""
+
+    class Soort(models.TextChoices):
+        AANGEPASTE_TAKEN = "aangepaste_taken", _("Aangepaste taken")
+        AANGEPASTE_UREN = "aangepaste_uren", _("Aangepaste uren")
+        PROGRESSIEF = "progressief", _("Progressieve hervatting (deeltijdse prestaties wegens ziekte)")
+        WERKPLEK = "werkplek", _("Aanpassing van de werkplek")
+        ANDERE_FUNCTIE = "andere_functie", _("Andere functie")
+        ANDERE_ENTITEIT = "andere_entiteit", _("Andere entiteit")
+        VERLOFVORM = "verlofvorm", _("Verlofvorm")
+        REDELIJKE_AANPASSING = "redelijke_aanpassing", _("Redelijke aanpassing")
+        ANDERE = "andere", _("Andere")
+
+    stappenplan = models.ForeignKey(
+        Stappenplan, verbose_name=_("stappenplan"), on_delete=models.CASCADE, related_name="maatregelen"
+    )
+    soort = models.CharField(_("soort maatregel"), max_length=30, choices=Soort.choices)
+    omschrijving = vrije_tekst(_("omschrijving"))
+    vanaf = models.DateField(_("vanaf"), null=True, blank=True)
+    tot = models.DateField(_("tot"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("maatregel")
+        verbose_name_plural = _("maatregelen")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(vanaf__isnull=True) | Q(tot__isnull=True) | Q(tot__gte=F("vanaf")),
+                name="maatregel_tot_na_vanaf",
+            )
+        ]
+
+    def __str__(self):
+        return self.get_soort_display()
+
+
+class Betrokkenheid(TrajectOnderdeel):
+    """A welzijnsactor involved in the trajectory."""
+
+    class Actor(models.TextChoices):
+        HR = "hr", _("HR")
+        VERTROUWENSPERSOON = "vertrouwenspersoon", _("Vertrouwenspersoon")
+        ARBEIDSARTS = "arbeidsarts", _("Preventieadviseur-arbeidsarts")
+        PSYCHOSOCIAAL = "psychosociaal", _("Preventieadviseur psychosociale aspecten")
+        ERGONOMIE = "ergonomie", _("Preventieadviseur ergonomie")
+        DIVERSITEIT = "diversiteit", _("Dienst Diversiteitsbeleid")
+        SOCIALE_DIENST = "sociale_dienst", _("vzw Sociale Dienst")
+        VEERKRACHTCOACH = "veerkrachtcoach", _("Veerkrachtcoach")
+        AGO = "ago", _("AgO-trajectbegeleider")
+        SMT = "smt", _("Sociaal Medisch Team (SMT)")
+
+    actor = models.CharField(_("welzijnsactor"), max_length=30, choices=Actor.choices)
+    vanaf = models.DateField(_("betrokken vanaf"))
+    toelichting = vrije_tekst(_("toelichting"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("betrokken welzijnsactor")
+        verbose_name_plural = _("betrokken welzijnsactoren")
+        ordering = ["vanaf", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["traject", "actor", "vanaf"], name="betrokkenheid_uniek")
+        ]
+
+
+class Verlenging(TrajectOnderdeel):
+    """Extension of the 2-month term for the stappenplan, in a complex dossier that is moving."""
+
+    toegekend_op = models.DateField(_("toegekend op"))
+    nieuwe_datum = models.DateField(_("nieuwe uiterste datum"))
+    reden = models.TextField(_("reden"), help_text=MEDISCH_WAARSCHUWING)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("verlenging")
+        verbose_name_plural = _("verlengingen")
+        ordering = ["toegekend_op", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reden=""), name="verlenging_heeft_reden"),
+            models.CheckConstraint(
+                condition=Q(nieuwe_datum__gt=F("toegekend_op")), name="verlenging_in_toekomst"
+            ),
+        ]
+
+
+class Herval(TrajectOnderdeel):
+    """Relapse: after resuming work on ``hervat_op`` the staff member became unable again on ``datum``."""
+
+    hervat_op = models.DateField(_("werk hervat op"))
+    datum = models.DateField(_("opnieuw arbeidsongeschikt op"))
+    toelichting = vrije_tekst(_("toelichting"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("herval")
+        verbose_name_plural = _("hervallen")
+        ordering = ["datum", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(datum__gt=F("hervat_op")), name="herval_na_hervatting"),
+        ]
+
+
+class Evaluatie(TrajectOnderdeel):
+    """Follow-up evaluation of the agreements after the return."""
+
+    datum = models.DateField(_("datum"))
+    gevoerd_door = models.CharField(_("gevoerd door"), max_length=20, choices=Gesprek.Door.choices)
+    bijgestuurd = models.BooleanField(_("afspraken bijgestuurd"), default=False)
+    verslag = vrije_tekst(_("verslag"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evaluatie")
+        verbose_name_plural = _("evaluaties")
+        ordering = ["datum", "id"]
+
+
+class FormeelVerloop(models.Model):
+    """The steps of a formal trajectory (Codex welzijn op het werk, KB 11 September 2022)."""
+
+    class Aanvrager(models.TextChoices):
+        PERSONEELSLID = "personeelslid", _("Personeelslid")
+        BEHANDELEND_ARTS = "behandelend_arts", _("Behandelend arts (met toestemming)")
+        ENTITEIT = "entiteit", _("Entiteit (werkgever)")
+
+    class Beoordeling(models.TextChoices):
+        TIJDELIJK = (
+            dl.BEOORDELING_TIJDELIJK,
+            _("Tijdelijk ongeschikt voor het overeengekomen werk, kan ander werk"),
+        )
+        DEFINITIEF = (
+            dl.BEOORDELING_DEFINITIEF,
+            _("Definitief ongeschikt voor het overeengekomen werk, kan ander werk"),
+        )
+        ANDERE = "andere", _("Andere uitkomst (termijn niet berekend)")
+
+    class PlanSoort(models.TextChoices):
+        PLAN = dl.PLAN, _("Re-integratieplan")
+        VERSLAG = dl.GEMOTIVEERD_VERSLAG, _("Gemotiveerd verslag (geen plan mogelijk)")
+
+    class Antwoord(models.TextChoices):
+        AKKOORD = "akkoord", _("Akkoord")
+        WEIGERING = "weigering", _("Weigering")
+
+    traject = models.OneToOneField(Traject, on_delete=models.CASCADE, related_name="formeel_verloop")
+
+    aanvrager = models.CharField(_("aangevraagd door"), max_length=20, choices=Aanvrager.choices)
+    aanvraag_ontvangen_op = models.DateField(_("aanvraag ontvangen door arbeidsarts op"))
+    beoordeling_op = models.DateField(_("re-integratiebeoordeling op"), null=True, blank=True)
+    beoordeling_ontvangen_op = models.DateField(
+        _("beoordeling ontvangen door entiteit op"), null=True, blank=True
+    )
+    beoordeling = models.CharField(
+        _("uitkomst beoordeling"), max_length=30, choices=Beoordeling.choices, blank=True
+    )
+    plan_op = models.DateField(_("plan of verslag bezorgd op"), null=True, blank=True)
+    plan_soort = models.CharField(_("plan of verslag"), max_length=30, choices=PlanSoort.choices, blank=True)
+    plan_ontvangen_op = models.DateField(_("plan ontvangen door personeelslid op"), null=True, blank=True)
+    antwoord_op = models.DateField(_("antwoord personeelslid op"), null=True, blank=True)
+    antwoord = models.CharField(_("antwoord"), max_length=20, choices=Antwoord.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("formeel verloop")
+        verbose_name_plural = _("formele verlopen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(beoordeling_op__isnull=True) | Q(beoordeling_op__gte=F("aanvraag_ontvangen_op")),
+                name="beoordeling_na_aanvraag",
+            ),
+            models.CheckConstraint(
+                condition=Q(beoordeling_op__isnull=True) | ~Q(beoordeling=""),
+                name="beoordeling_heeft_uitkomst",
+            ),
+            models.CheckConstraint(
+                condition=Q(plan_op__isnull=True)
+                | (Q(beoordeling_op__isnull=False) & Q(plan_op__gte=F("beoordeling_op"))),
+                name="plan_na_beoordeling",
+            ),
+            models.CheckConstraint(
+                condition=Q(plan_op__isnull=True) | ~Q(plan_soort=""), name="plan_heeft_soort"
+            ),
+            models.CheckConstraint(
+                condition=Q(antwoord_op__isnull=True)
+                | (Q(plan_op__isnull=False) & Q(antwoord_op__gte=F("plan_op")) & ~Q(antwoord="")),
+                name="antwoord_na_plan",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} – {self.traject_id}"
+
+
+class Signaal(models.Model):
+    """A signal of the deadline job: a missed step or a mandatory formal trajectory. Resolves itself."""
+
+    class Soort(models.TextChoices):
+        TE_LAAT = "te_laat", _("Termijn overschreden")
+        BINNENKORT = "binnenkort", _("Termijn verstrijkt binnen 7 dagen")
+        FORMEEL_VERPLICHT = "formeel_verplicht", _("Formeel traject verplicht")
+        FORMEEL_WAARSCHUWING = (
+            "formeel_waarschuwing",
+            _("Formeel traject zou verplicht zijn (nog niet van kracht)"),
+        )
+
+    traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="signalen")
+
+    soort = models.CharField(_("soort"), max_length=30, choices=Soort.choices)
+    mijlpaal = models.CharField(_("mijlpaal"), max_length=40, blank=True)
+    vervaldatum = models.DateField(_("vervaldatum"))
+    opgemerkt_op = models.DateField(_("opgemerkt op"))
+    opgelost_op = models.DateField(_("opgelost op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signaal")
+        verbose_name_plural = _("signalen")
+        indexes = [models.Index(fields=["traject", "opgelost_op"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["traject", "soort", "mijlpaal", "vervaldatum"],
+                condition=Q(opgelost_op__isnull=True),
+                name="een_open_signaal_per_mijlpaal",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_soort_display()} {self.mijlpaal} {self.vervaldatum:%d/%m/%Y}"

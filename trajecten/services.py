@@ -1,0 +1,102 @@
+"""Glue between the dossier models and the pure deadline rules.
+
+Everything here is set-based: a queryset of trajectories is fetched with a fixed number of queries
+(prefetching every part the rules need), whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+
+from . import deadlines as dl
+from .models import FormeelVerloop, Gesprek, Inschatting, Traject
+
+RULE_PREFETCHES = (
+    Prefetch("gesprek_set", queryset=Gesprek.objects.only("id", "traject_id", "datum", "soort")),
+    Prefetch(
+        "inschatting_set",
+        queryset=Inschatting.objects.only("id", "traject_id", "datum", "uitkomst", "volgend_gesprek_op"),
+    ),
+    Prefetch("stappenplan_set"),
+    Prefetch("verlenging_set"),
+    Prefetch("herval_set"),
+)
+
+
+def with_rule_data(qs: QuerySet[Traject]) -> QuerySet[Traject]:
+    """The queryset, with what ``facts_of`` reads fetched in a constant number of queries."""
+    return qs.select_related("formeel_verloop", "entiteit").prefetch_related(*RULE_PREFETCHES)
+
+
+def _formal_facts(traject: Traject) -> dl.FormalFacts | None:
+    try:
+        f: FormeelVerloop = traject.formeel_verloop
+    except FormeelVerloop.DoesNotExist:
+        return None
+    return dl.FormalFacts(
+        request_received_on=f.aanvraag_ontvangen_op,
+        assessment_on=f.beoordeling_op,
+        assessment_received_on=f.beoordeling_ontvangen_op,
+        assessment_outcome=f.beoordeling,
+        plan_on=f.plan_op,
+        plan_kind=f.plan_soort,
+        plan_received_on=f.plan_ontvangen_op,
+        answer_on=f.antwoord_op,
+    )
+
+
+def facts_of(traject: Traject) -> dl.TrajectFacts:
+    """The facts the deadline rules need. Uses prefetched relations when present (see with_rule_data)."""
+    gesprekken = list(traject.gesprek_set.all())
+    return dl.TrajectFacts(
+        kind=traject.soort,
+        d0=traject.d0,
+        closed_on=traject.afgesloten_op,
+        conversations=tuple(g.datum for g in gesprekken if g.soort == Gesprek.Soort.GESPREK),
+        info_arbeidsarts_on=tuple(g.datum for g in gesprekken if g.soort == Gesprek.Soort.INFO_ARBEIDSARTS),
+        assessments=tuple(
+            dl.Assessment(
+                on=i.datum,
+                steps_possible=i.uitkomst == dl.STAPPEN_MOGELIJK,
+                next_conversation_on=i.volgend_gesprek_op,
+            )
+            for i in traject.inschatting_set.all()
+        ),
+        stappenplannen=tuple(s.datum for s in traject.stappenplan_set.all()),
+        extensions=tuple(dl.Extension(v.toegekend_op, v.nieuwe_datum) for v in traject.verlenging_set.all()),
+        relapses=tuple(dl.Relapse(h.hervat_op, h.datum) for h in traject.herval_set.all()),
+        returned_on=traject.werkhervatting_op,
+        definitive_incapacity_on=traject.definitieve_ongeschiktheid_op,
+        formal=_formal_facts(traject),
+    )
+
+
+def evaluate_traject(traject: Traject, as_of: date) -> dl.Evaluation:
+    return dl.evaluate(facts_of(traject), as_of, mandatory_from=settings.FORMEEL_VERPLICHT_VANAF)
+
+
+def evaluate_all(trajecten: Iterable[Traject], as_of: date) -> Iterator[tuple[Traject, dl.Evaluation]]:
+    for traject in trajecten:
+        yield traject, evaluate_traject(traject, as_of)
+
+
+def evaluation_as_dict(traject: Traject, ev: dl.Evaluation) -> dict:
+    """The stable JSON shape of ``evaluate_deadlines --json`` (documented in README)."""
+    return {
+        "traject": traject.pk,
+        "entiteit": traject.entiteit.code,
+        "soort": traject.soort,
+        "milestones": [m.as_dict() for m in ev.milestones],
+        "formal_possible_staff": ev.formal_possible_staff,
+        "formal_possible_entity": ev.formal_possible_entity,
+        "formal_possible_entity_from": ev.formal_possible_entity_from.isoformat()
+        if ev.formal_possible_entity_from
+        else None,
+        "formal_mandatory": ev.formal_mandatory,
+        "formal_mandatory_reasons": list(ev.formal_mandatory_reasons),
+        "warnings": list(ev.warnings),
+    }
