@@ -12,7 +12,7 @@ def test_login_home_logout(page, coach_a, screenshot):
     assert "/aanmelden/" in page.url  # anonymous users are sent to the log-in page
     screenshot(page, "00-aanmelden")
     login(page, "coach.a")
-    page.get_by_role("heading", name="Welkom").wait_for()
+    page.get_by_role("heading", name="Mijn trajecten").wait_for()
     assert "Terugkeercoach" in page.content()
     screenshot(page, "01-start")
     page.get_by_role("button", name="Afmelden").click()

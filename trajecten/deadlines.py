@@ -279,8 +279,9 @@ def evaluate(
     entity_from = None
     if start is not None:
         entity_from = add_months(start, 3)
-        if facts.definitive_incapacity_on is not None and facts.definitive_incapacity_on >= start:
-            entity_from = min(entity_from, facts.definitive_incapacity_on)
+        definitive = facts.definitive_incapacity_on
+        if definitive is not None and start <= definitive <= as_of:
+            entity_from = min(entity_from, definitive)
     entity_possible = entity_from is not None and as_of >= entity_from
 
     mandatory = False
@@ -356,7 +357,7 @@ def _informal_milestones(facts: TrajectFacts, as_of: date, soon: int, warnings: 
                 _milestone(
                     VOLGEND_GESPREK,
                     a.next_conversation_on,
-                    earliest(min(later, default=None), first_return),
+                    earliest(min(later, default=None), _first_on_or_after(returns, a.on, as_of)),
                     as_of,
                     soon,
                 )
@@ -418,3 +419,35 @@ def _formal_milestones(f: FormalFacts, as_of: date, soon: int, warnings: list[st
                 )
             )
     return result
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a worklist needs, independent of the day it is read (valid until the facts change).
+
+    ``next_due``/``next_code``: the earliest open (not met, not advisory) milestone.
+    ``mandatory_from``: the day a formal trajectory becomes mandatory if nothing changes (None: never).
+    ``warning_from``: the day the "would be mandatory, not yet in force" warning starts.
+    """
+
+    next_due: date | None
+    next_code: str
+    mandatory_from: date | None
+    warning_from: date | None
+
+
+def summarize(facts: TrajectFacts, as_of: date, *, mandatory_from: date | None = None) -> Summary:
+    ev = evaluate(facts, as_of, mandatory_from=mandatory_from)
+    open_ms = [m for m in ev.milestones if m.state != MET and not m.advisory]
+    nxt = min(open_ms, key=lambda m: (m.due, MILESTONE_CODES.index(m.code)), default=None)
+    mandatory_day = warning_day = None
+    if facts.kind != FORMEEL and not ev.closed:
+        for m in open_ms:
+            if m.code not in MANDATORY_TRIGGERS:
+                continue
+            arises = m.due + timedelta(days=1)
+            if mandatory_from is not None and arises >= mandatory_from:
+                mandatory_day = min(mandatory_day or arises, arises)
+            else:
+                warning_day = min(warning_day or arises, arises)
+    return Summary(nxt.due if nxt else None, nxt.code if nxt else "", mandatory_day, warning_day)

@@ -69,6 +69,7 @@ class Traject(models.Model):
         ANDERE_FUNCTIE = "andere_functie", _("Terugkeer in een andere functie")
         ANDERE_ENTITEIT = "andere_entiteit", _("Terugkeer in een andere entiteit")
         GEEN_TERUGKEER = "geen_terugkeer", _("Geen terugkeer")
+        OMGEZET_FORMEEL = "omgezet_formeel", _("Omgezet naar een formeel traject")
 
     class HervattingVorm(models.TextChoices):
         VOLLEDIG = "volledig", _("Volledige werkhervatting")
@@ -130,9 +131,31 @@ class Traject(models.Model):
     afgesloten_op = models.DateField(_("afgesloten op"), null=True, blank=True)
     uitkomst = models.CharField(_("uitkomst"), max_length=20, choices=Uitkomst.choices, blank=True)
     uitkomst_reden = vrije_tekst(_("reden / toelichting bij de uitkomst"))
+    # Deadline summary, refreshed after every change to the dossier and by the nightly job
+    # (trajecten.services.refresh_summaries). Dates only: valid whatever day it is read.
+    eerstvolgende_termijn = models.DateField(
+        _("eerstvolgende termijn"), null=True, blank=True, editable=False
+    )
+    eerstvolgende_mijlpaal = models.CharField(
+        _("eerstvolgende mijlpaal"), max_length=40, blank=True, editable=False
+    )
+    formeel_verplicht_vanaf = models.DateField(
+        _("formeel traject verplicht vanaf"), null=True, blank=True, editable=False
+    )
+    formeel_waarschuwing_vanaf = models.DateField(
+        _("waarschuwing formeel traject vanaf"), null=True, blank=True, editable=False
+    )
     aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        excluded_fields=[
+            "eerstvolgende_termijn",
+            "eerstvolgende_mijlpaal",
+            "formeel_verplicht_vanaf",
+            "formeel_waarschuwing_vanaf",
+            "gewijzigd_op",
+        ]
+    )
 
     class Meta:
         verbose_name = _("traject")
@@ -144,6 +167,7 @@ class Traject(models.Model):
             models.Index(fields=["coach", "status"]),
             models.Index(fields=["status", "soort"]),
             models.Index(fields=["d0"]),
+            models.Index(fields=["status", "eerstvolgende_termijn"]),
         ]
         constraints = [
             models.CheckConstraint(

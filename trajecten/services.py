@@ -100,3 +100,43 @@ def evaluation_as_dict(traject: Traject, ev: dl.Evaluation) -> dict:
         "formal_mandatory_reasons": list(ev.formal_mandatory_reasons),
         "warnings": list(ev.warnings),
     }
+
+
+SUMMARY_FIELDS = [
+    "eerstvolgende_termijn",
+    "eerstvolgende_mijlpaal",
+    "formeel_verplicht_vanaf",
+    "formeel_waarschuwing_vanaf",
+]
+
+
+def apply_summary(traject: Traject, as_of: date) -> bool:
+    """Set the stored deadline summary of one (prefetched) trajectory; True when it changed."""
+    s = dl.summarize(facts_of(traject), as_of, mandatory_from=settings.FORMEEL_VERPLICHT_VANAF)
+    new = (s.next_due, s.next_code, s.mandatory_from, s.warning_from)
+    old = tuple(getattr(traject, f) for f in SUMMARY_FIELDS)
+    if new == old:
+        return False
+    for name, value in zip(SUMMARY_FIELDS, new, strict=True):
+        setattr(traject, name, value)
+    return True
+
+
+def refresh_summaries(qs: QuerySet[Traject], as_of: date, batch_size: int = 2000) -> int:
+    """Recompute the stored summary of every trajectory in ``qs``, in batches; returns how many changed."""
+    changed = 0
+    last = 0
+    base = qs.order_by("pk")
+    while True:
+        batch = list(with_rule_data(base.filter(pk__gt=last))[:batch_size])
+        if not batch:
+            return changed
+        dirty = [t for t in batch if apply_summary(t, as_of)]
+        if dirty:
+            Traject.objects.bulk_update(dirty, SUMMARY_FIELDS)
+            changed += len(dirty)
+        last = batch[-1].pk
+
+
+def refresh_one(traject_id: int, as_of: date) -> None:
+    refresh_summaries(Traject.objects.filter(pk=traject_id), as_of)

@@ -4,4 +4,11 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("trajecten/", views.worklist, name="worklist"),
+    path("trajecten/nieuw/", views.traject_nieuw, name="traject_nieuw"),
+    path("trajecten/<int:pk>/", views.dossier, name="dossier"),
+    path("trajecten/<int:pk>/historiek/", views.historiek, name="historiek"),
+    path("trajecten/<int:pk>/stappenplan/", views.stappenplan, name="stappenplan"),
+    path("trajecten/<int:pk>/formeel/", views.formeel, name="formeel"),
+    path("trajecten/<int:pk>/<slug:kind>/", views.actie, name="actie"),
 ]

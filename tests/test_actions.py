@@ -1,0 +1,429 @@
+"""Registering in a dossier: valid input is saved, bad input gets a Dutch message and changes nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from trajecten import models as m
+
+from .factories import PersoneelslidFactory, TrajectFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+D0 = TODAY - timedelta(days=100)
+
+
+def d(day):
+    return day.strftime("%d/%m/%Y")
+
+
+@pytest.fixture
+def c(client, coach_a):
+    client.force_login(coach_a)
+    return client
+
+
+@pytest.fixture
+def t(entiteit_a, coach_a):
+    return TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=entiteit_a), d0=D0, coach=coach_a)
+
+
+def post(client, traject, kind, data, url_name="actie"):
+    kwargs = {"pk": traject.pk} if url_name != "actie" else {"pk": traject.pk, "kind": kind}
+    return client.post(reverse(url_name, kwargs=kwargs), data)
+
+
+def refused(response, text):
+    assert response.status_code == 200, response.status_code
+    html = response.content.decode()
+    assert "Er is niets opgeslagen" in html
+    assert text in html, html[html.find("errorlist") - 200 : html.find("errorlist") + 400]
+
+
+def snapshot():
+    return [
+        model.objects.count()
+        for model in (
+            m.Traject,
+            m.Gesprek,
+            m.Inschatting,
+            m.Stappenplan,
+            m.Maatregel,
+            m.Verlenging,
+            m.Herval,
+            m.Evaluatie,
+        )
+    ]
+
+
+# --- registering a trajectory -------------------------------------------------------------------------
+
+
+def registration(**kw):
+    data = {
+        "personeelsnummer": "p123456",
+        "voornaam": "Els",
+        "achternaam": "Wouters",
+        "statuut": "contractueel",
+        "functie": "Dossierbehandelaar",
+        "soort": "informeel",
+        "d0": d(D0),
+        "leidinggevende": "Jan Maes",
+    }
+    return {**data, **kw}
+
+
+def test_register_trajectory(c, coach_a):
+    response = c.post(reverse("traject_nieuw"), registration(coach=coach_a.pk))
+    t = m.Traject.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("dossier", args=[t.pk])
+    assert (t.personeelslid.personeelsnummer, t.entiteit, t.coach, t.d0) == (
+        "P123456",
+        coach_a.entiteit,
+        coach_a,
+        D0,
+    )
+    assert t.eerstvolgende_termijn is not None  # deadline summary computed at once
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"d0": ""}, "Geef de eerste dag van de arbeidsongeschiktheid"),
+        ({"soort": "preventief"}, "Een preventief traject heeft geen startdatum"),
+        ({"d0": d(TODAY + timedelta(days=1))}, "ligt in de toekomst"),
+        ({"d0": "31/02/2026"}, "Voer een geldige datum in"),
+        ({"achternaam": ""}, "Dit veld is verplicht"),
+    ],
+)
+def test_register_refuses_bad_input(c, data, message):
+    refused(c.post(reverse("traject_nieuw"), registration(**data)), message)
+    assert m.Traject.objects.count() == 0 and m.Personeelslid.objects.count() == 0
+
+
+def test_register_refuses_staff_member_of_other_entity(c, entiteit_b):
+    PersoneelslidFactory(entiteit=entiteit_b, personeelsnummer="P123456")
+    refused(c.post(reverse("traject_nieuw"), registration()), "geregistreerd bij een andere entiteit")
+
+
+def test_register_refuses_second_open_trajectory(c, t):
+    refused(
+        c.post(reverse("traject_nieuw"), registration(personeelsnummer=t.personeelslid.personeelsnummer)),
+        "loopt al een open traject",
+    )
+
+
+def test_coach_cannot_register_for_other_entity(c, coach_a, entiteit_b):
+    c.post(reverse("traject_nieuw"), registration(entiteit=entiteit_b.pk))
+    assert m.Traject.objects.get().entiteit == coach_a.entiteit  # the field is fixed to the own entity
+
+
+# --- conversations and assessments -----------------------------------------------------------------------
+
+
+def test_conversation_saved_and_refreshes_worklist_summary(c, t):
+    from trajecten.services import refresh_one
+
+    refresh_one(t.pk, TODAY)
+    t.refresh_from_db()
+    assert t.eerstvolgende_mijlpaal == "info_arbeidsarts"
+    response = post(
+        c,
+        t,
+        "gesprek",
+        {
+            "datum": d(D0 + timedelta(days=20)),
+            "soort": "gesprek",
+            "vorm": "telefoon",
+            "gevoerd_door": "coach",
+            "uitkomst": "Afspraak",
+        },
+    )
+    assert response.status_code == 302
+    t.refresh_from_db()
+    assert t.eerstvolgende_mijlpaal == "info_arbeidsarts"  # still missing
+    post(
+        c,
+        t,
+        "gesprek",
+        {
+            "datum": d(D0 + timedelta(days=21)),
+            "soort": "info_arbeidsarts",
+            "vorm": "mail",
+            "gevoerd_door": "arbeidsarts",
+        },
+    )
+    t.refresh_from_db()
+    assert t.eerstvolgende_mijlpaal == "inschatting_4_maanden"
+
+
+@pytest.mark.parametrize(
+    "datum,message",
+    [
+        (D0 - timedelta(days=1), "vóór de start van de arbeidsongeschiktheid"),
+        (TODAY + timedelta(days=1), "in de toekomst"),
+    ],
+)
+def test_conversation_outside_d0_today_is_refused(c, t, datum, message):
+    before = snapshot()
+    refused(
+        post(
+            c,
+            t,
+            "gesprek",
+            {"datum": d(datum), "soort": "gesprek", "vorm": "telefoon", "gevoerd_door": "coach"},
+        ),
+        message,
+    )
+    assert snapshot() == before
+
+
+def test_assessment_not_yet_possible_needs_next_conversation(c, t):
+    refused(
+        post(c, t, "inschatting", {"datum": d(D0 + timedelta(days=30)), "uitkomst": "nog_niet_mogelijk"}),
+        "Plan in samenspraak",
+    )
+    refused(
+        post(
+            c,
+            t,
+            "inschatting",
+            {
+                "datum": d(D0 + timedelta(days=30)),
+                "uitkomst": "stappen_mogelijk",
+                "volgend_gesprek_op": d(TODAY),
+            },
+        ),
+        "Laat dit veld leeg",
+    )
+    assert m.Inschatting.objects.count() == 0
+    assert (
+        post(
+            c,
+            t,
+            "inschatting",
+            {
+                "datum": d(D0 + timedelta(days=30)),
+                "uitkomst": "nog_niet_mogelijk",
+                "volgend_gesprek_op": d(TODAY + timedelta(days=14)),
+            },
+        ).status_code
+        == 302
+    )
+
+
+# --- stappenplan, extension --------------------------------------------------------------------------
+
+
+def plan_data(inschatting, **kw):
+    data = {
+        "inschatting": inschatting.pk if inschatting else "",
+        "datum": d(D0 + timedelta(days=40)),
+        "afspraken": "Halftijds starten",
+        "maatregel-TOTAL_FORMS": "3",
+        "maatregel-INITIAL_FORMS": "0",
+        "maatregel-MIN_NUM_FORMS": "0",
+        "maatregel-MAX_NUM_FORMS": "20",
+        "maatregel-0-soort": "progressief",
+        "maatregel-0-omschrijving": "50% gedurende 4 weken",
+        "maatregel-1-soort": "werkplek",
+        "maatregel-1-omschrijving": "Aangepaste stoel",
+    }
+    return {**data, **kw}
+
+
+def test_stappenplan_needs_positive_assessment(c, t):
+    refused(post(c, t, None, plan_data(None), url_name="stappenplan"), "Registreer eerst een inschatting")
+    assert m.Stappenplan.objects.count() == 0
+
+
+def test_stappenplan_with_measures(c, t):
+    ins = m.Inschatting.objects.create(traject=t, datum=D0 + timedelta(days=35), uitkomst="stappen_mogelijk")
+    assert post(c, t, None, plan_data(ins), url_name="stappenplan").status_code == 302
+    plan = m.Stappenplan.objects.get()
+    assert sorted(plan.maatregelen.values_list("soort", flat=True)) == ["progressief", "werkplek"]
+
+
+def test_stappenplan_before_assessment_refused(c, t):
+    ins = m.Inschatting.objects.create(traject=t, datum=D0 + timedelta(days=45), uitkomst="stappen_mogelijk")
+    refused(post(c, t, None, plan_data(ins), url_name="stappenplan"), "niet vóór de inschatting")
+    assert m.Maatregel.objects.count() == 0
+
+
+def test_extension_rules(c, t):
+    refused(
+        post(
+            c,
+            t,
+            "verlenging",
+            {"toegekend_op": d(TODAY), "nieuwe_datum": d(TODAY + timedelta(days=30)), "reden": "SMT"},
+        ),
+        "registreer eerst een inschatting",
+    )
+    assessed = TODAY - timedelta(days=20)
+    m.Inschatting.objects.create(traject=t, datum=assessed, uitkomst="stappen_mogelijk")
+    refused(
+        post(
+            c,
+            t,
+            "verlenging",
+            {"toegekend_op": d(TODAY), "nieuwe_datum": d(TODAY + timedelta(days=90)), "reden": "  "},
+        ),
+        "Dit veld is verplicht",
+    )
+    refused(
+        post(
+            c,
+            t,
+            "verlenging",
+            {"toegekend_op": d(TODAY), "nieuwe_datum": d(TODAY + timedelta(days=5)), "reden": "SMT"},
+        ),
+        "moet na de huidige uiterste datum",
+    )
+    assert m.Verlenging.objects.count() == 0
+    assert (
+        post(
+            c,
+            t,
+            "verlenging",
+            {"toegekend_op": d(TODAY), "nieuwe_datum": d(TODAY + timedelta(days=90)), "reden": "Advies SMT"},
+        ).status_code
+        == 302
+    )
+    t.refresh_from_db()
+    assert t.eerstvolgende_termijn <= TODAY + timedelta(days=90)
+
+
+def test_extension_after_term_expired_refused(c, t):
+    m.Inschatting.objects.create(traject=t, datum=D0 + timedelta(days=1), uitkomst="stappen_mogelijk")
+    refused(
+        post(
+            c,
+            t,
+            "verlenging",
+            {"toegekend_op": d(TODAY), "nieuwe_datum": d(TODAY + timedelta(days=30)), "reden": "SMT"},
+        ),
+        "een verlenging kan niet meer",
+    )
+
+
+# --- return, relapse, evaluation, closure ---------------------------------------------------------------
+
+
+def test_return_relapse_evaluation(c, t):
+    refused(post(c, t, "evaluatie", {"datum": d(TODAY), "gevoerd_door": "coach"}), "registreer die eerst")
+    refused(post(c, t, "herval", {"datum": d(TODAY)}), "Registreer eerst de werkhervatting")
+    back = TODAY - timedelta(days=20)
+    assert (
+        post(
+            c, t, "werkhervatting", {"werkhervatting_op": d(back), "werkhervatting_vorm": "progressief"}
+        ).status_code
+        == 302
+    )
+    t.refresh_from_db()
+    assert (t.status, t.werkhervatting_op) == ("opvolging", back)
+    assert (
+        post(
+            c,
+            t,
+            "evaluatie",
+            {"datum": d(back + timedelta(days=7)), "gevoerd_door": "leidinggevende", "bijgestuurd": "on"},
+        ).status_code
+        == 302
+    )
+    refused(post(c, t, "herval", {"datum": d(back)}), "moet na de werkhervatting")
+    assert post(c, t, "herval", {"datum": d(back + timedelta(days=10))}).status_code == 302
+    t.refresh_from_db()
+    herval = m.Herval.objects.get()
+    assert (t.status, t.werkhervatting_op, herval.hervat_op) == ("lopend", None, back)
+
+
+def test_close_requires_outcome_and_reason(c, t):
+    refused(post(c, t, "afsluiten", {"afgesloten_op": d(TODAY)}), "vraagt een uitkomst")
+    refused(
+        post(c, t, "afsluiten", {"afgesloten_op": d(TODAY), "uitkomst": "geen_terugkeer"}), "Geef de reden"
+    )
+    t.refresh_from_db()
+    assert t.status == "lopend"
+    assert (
+        post(c, t, "afsluiten", {"afgesloten_op": d(TODAY), "uitkomst": "andere_functie"}).status_code == 302
+    )
+    t.refresh_from_db()
+    assert (t.status, t.uitkomst, t.eerstvolgende_termijn) == ("afgesloten", "andere_functie", None)
+    refused(
+        post(
+            c,
+            t,
+            "gesprek",
+            {"datum": d(TODAY), "soort": "contact", "vorm": "telefoon", "gevoerd_door": "coach"},
+        ),
+        "Dit traject is afgesloten",
+    )
+
+
+# --- informal -> formal ------------------------------------------------------------------------------
+
+
+def test_convert_to_formal_keeps_link_and_history(c, entiteit_a, coach_a):
+    young = TrajectFactory(
+        personeelslid=PersoneelslidFactory(entiteit=entiteit_a), d0=TODAY - timedelta(days=30)
+    )
+    refused(
+        post(c, young, "omzetten", {"aanvrager": "entiteit", "aanvraag_ontvangen_op": d(TODAY)}),
+        "pas opstarten na 3 maanden",
+    )
+    response = post(c, young, "omzetten", {"aanvrager": "personeelslid", "aanvraag_ontvangen_op": d(TODAY)})
+    young.refresh_from_db()
+    formal = young.voortgezet_als
+    assert response["Location"] == reverse("dossier", args=[formal.pk])
+    assert (young.status, young.uitkomst) == ("afgesloten", "omgezet_formeel")
+    assert (formal.soort, formal.d0, formal.formeel_verloop.aanvrager) == (
+        "formeel",
+        young.d0,
+        "personeelslid",
+    )
+    html = c.get(reverse("dossier", args=[formal.pk])).content.decode()
+    assert "Re-integratiebeoordeling door arbeidsarts (49 dagen)" in html
+    assert reverse("dossier", args=[young.pk]) in html
+
+
+def test_formal_steps_in_order(c, entiteit_a):
+    f = TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=entiteit_a), soort="formeel", d0=D0)
+    url = reverse("formeel", args=[f.pk])
+    base = {"aanvrager": "personeelslid", "aanvraag_ontvangen_op": d(D0 + timedelta(days=10))}
+    refused(
+        c.post(
+            url, {**base, "beoordeling_op": d(D0 + timedelta(days=5)), "beoordeling": "tijdelijk_ander_werk"}
+        ),
+        "niet vóór de aanvraag",
+    )
+    refused(c.post(url, {**base, "beoordeling_op": d(D0 + timedelta(days=20))}), "Kies de uitkomst")
+    refused(
+        c.post(url, {**base, "plan_op": d(D0 + timedelta(days=20)), "plan_soort": "plan"}),
+        "Vul eerst de vorige stap in",
+    )
+    assert not m.FormeelVerloop.objects.exists()
+    ok = {**base, "beoordeling_op": d(D0 + timedelta(days=20)), "beoordeling": "tijdelijk_ander_werk"}
+    assert c.post(url, ok).status_code == 302
+    f.refresh_from_db()
+    assert f.eerstvolgende_mijlpaal == "formeel_plan"
+
+
+# --- history ----------------------------------------------------------------------------------------
+
+
+def test_history_shows_who_what_when(c, t, coach_a):
+    post(
+        c,
+        t,
+        "gesprek",
+        {"datum": d(D0 + timedelta(days=3)), "soort": "contact", "vorm": "telefoon", "gevoerd_door": "coach"},
+    )
+    post(c, t, "werkhervatting", {"werkhervatting_op": d(TODAY), "werkhervatting_vorm": "volledig"})
+    html = c.get(reverse("historiek", args=[t.pk])).content.decode()
+    assert str(coach_a) in html
+    assert "Contact of gesprek aangemaakt" in html
+    assert "Traject gewijzigd" in html and "Werk hervat – opvolging" in html
+    assert "Lopend → Werk hervat – opvolging" in html

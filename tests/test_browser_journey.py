@@ -1,0 +1,137 @@
+"""The informal journey of the staff web page's 8 steps, registered by a coach in a real browser."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from trajecten import models as m
+
+from .conftest import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def d(day):
+    return day.strftime("%d/%m/%Y")
+
+
+def submit(page):
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("heading", name="Termijnen").wait_for()
+
+
+def test_coach_registers_whole_informal_journey(page, coach_a, coach_b, screenshot):
+    today = timezone.localdate()
+    d0 = today - timedelta(days=60)
+    login(page, "coach.a")
+    page.get_by_role("heading", name="Mijn trajecten").wait_for()
+    screenshot(page, "10-werklijst-leeg")
+
+    page.get_by_role("link", name="Nieuw traject").first.click()
+    page.get_by_label("Personeelsnummer").fill("P777001")
+    page.get_by_label("Voornaam").fill("Sofie")
+    page.get_by_label("Achternaam").fill("Claes")
+    page.get_by_label("Statuut").select_option("statutair")
+    page.get_by_label("Functie").fill("Projectleider")
+    page.get_by_label("Soort traject").select_option("informeel")
+    page.get_by_label("Start arbeidsongeschiktheid (D0)").fill(d(d0))
+    page.get_by_label("Leidinggevende").fill("Pieter Jacobs")
+    screenshot(page, "11-nieuw-traject")
+    submit(page)
+    assert "Het traject is geregistreerd." in page.content()
+    dossier_url = page.url
+
+    # first conversation (steps 3-4): contact by the coach
+    page.get_by_role("link", name="Contact of gesprek").click()
+    page.get_by_label("Datum").fill(d(d0 + timedelta(days=30)))
+    page.get_by_label("Soort").select_option("gesprek")
+    page.get_by_label("Vorm").select_option("bezoek")
+    page.get_by_label("Gevoerd door").select_option("coach")
+    assert "Geen medische gegevens" in page.content()  # the warning next to the free text
+    page.get_by_label("Uitkomst").fill("Bespreking van takenpakket en werkuren")
+    submit(page)
+
+    # assessment: steps are possible
+    page.get_by_role("link", name="Inschatting").click()
+    page.get_by_label("Datum").fill(d(d0 + timedelta(days=30)))
+    page.get_by_label("Uitkomst").select_option("stappen_mogelijk")
+    submit(page)
+
+    # welzijnsactor (step 5-6) and stappenplan with measures
+    page.get_by_role("link", name="Welzijnsactor").click()
+    page.get_by_label("Welzijnsactor").select_option("arbeidsarts")
+    page.get_by_label("Betrokken vanaf").fill(d(d0 + timedelta(days=32)))
+    submit(page)
+
+    page.get_by_role("link", name="Stappenplan").click()
+    page.get_by_label("Datum van het stappenplan").fill(d(d0 + timedelta(days=40)))
+    page.get_by_label("Afspraken").fill("Progressieve hervatting, eerst halftijds")
+    page.locator("#id_maatregel-0-soort").select_option("progressief")
+    page.locator("#id_maatregel-0-omschrijving").fill("Halftijds gedurende vier weken")
+    page.locator("#id_maatregel-1-soort").select_option("aangepaste_taken")
+    screenshot(page, "12-stappenplan")
+    submit(page)
+
+    # step 8: return to work, then the follow-up evaluation
+    page.get_by_role("link", name="Werkhervatting").click()
+    page.get_by_label("Werkhervatting op").fill(d(d0 + timedelta(days=50)))
+    page.get_by_label("Vorm van werkhervatting").select_option("progressief")
+    submit(page)
+
+    page.get_by_role("link", name="Evaluatie").click()
+    page.get_by_label("Datum").fill(d(d0 + timedelta(days=58)))
+    page.get_by_label("Gevoerd door").select_option("leidinggevende")
+    page.get_by_label("Afspraken bijgestuurd").check()
+    submit(page)
+    screenshot(page, "13-dossier")
+
+    # closing without outcome is refused, then with outcome
+    page.get_by_role("link", name="Afsluiten").click()
+    page.get_by_label("Afgesloten op").fill(d(today))
+    page.get_by_role("button", name="Opslaan").click()
+    assert "Een traject afsluiten vraagt een uitkomst." in page.content()
+    screenshot(page, "14-afsluiten-fout")
+    page.get_by_role("combobox", name="Uitkomst").select_option("zelfde_functie")
+    submit(page)
+    assert "Afgesloten" in page.content()
+
+    t = m.Traject.objects.get()
+    assert (t.status, t.uitkomst, t.werkhervatting_vorm) == ("afgesloten", "zelfde_functie", "progressief")
+    assert t.stappenplan_set.get().maatregelen.count() == 2
+    assert t.evaluatie_set.count() == 1 and t.betrokkenheid_set.count() == 1
+
+    page.get_by_role("link", name="Historiek van dit dossier").click()
+    page.get_by_role("heading", name="Historiek van het dossier").wait_for()
+    screenshot(page, "15-historiek")
+
+    # a coach of another entity cannot reach it by URL
+    page.get_by_role("button", name="Afmelden").click()
+    login(page, "coach.b")
+    page.get_by_role("heading", name="Mijn trajecten").wait_for()
+    response = page.goto(dossier_url)
+    assert response.status == 404
+
+
+def test_worklist_keyboard_and_filters(page, coach_a, screenshot):
+    from trajecten.services import refresh_summaries
+
+    from .factories import PersoneelslidFactory, TrajectFactory
+
+    today = timezone.localdate()
+    for days in (5, 70, 130):
+        TrajectFactory(
+            personeelslid=PersoneelslidFactory(entiteit=coach_a.entiteit), d0=today - timedelta(days=days)
+        )
+    refresh_summaries(m.Traject.objects.all(), today)
+    login(page, "coach.a")
+    page.get_by_role("heading", name="Mijn trajecten").wait_for()
+    assert page.locator("tbody tr").count() == 3
+    page.get_by_label("Alleen met overschreden termijn").check()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    page.get_by_text("2 trajecten").wait_for()
+    screenshot(page, "16-werklijst-te-laat")
+    # the skip link is the first focusable element
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Naar de inhoud"

@@ -1,0 +1,79 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from entiteiten.models import Entiteit, Gebruiker
+
+from .models import Traject
+
+OPEN = "open"
+
+
+def coaches(request):
+    qs = Gebruiker.objects.filter(rol=Gebruiker.Rol.TERUGKEERCOACH, is_active=True).order_by(
+        "last_name", "first_name"
+    )
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    return qs if user.is_ago else qs.filter(entiteit_id=user.entiteit_id)
+
+
+def entiteiten(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return Entiteit.objects.none()
+    return Entiteit.objects.all() if user.is_ago else Entiteit.objects.filter(pk=user.entiteit_id)
+
+
+class TrajectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Zoek op naam of personeelsnummer"), method="zoek")
+    soort = django_filters.ChoiceFilter(choices=Traject.Soort.choices, empty_label=_("Alle soorten"))
+    status = django_filters.ChoiceFilter(
+        choices=[(OPEN, _("Alle open trajecten")), *Traject.Status.choices],
+        empty_label=None,
+        method="filter_status",
+    )
+    coach = django_filters.ModelChoiceFilter(queryset=coaches, empty_label=_("Alle coaches"))
+    entiteit = django_filters.ModelChoiceFilter(queryset=entiteiten, empty_label=_("Alle entiteiten"))
+    te_laat = django_filters.BooleanFilter(
+        label=_("Alleen met overschreden termijn"), method="filter_te_laat", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Traject
+        fields = ["q", "soort", "status", "coach", "entiteit", "te_laat"]
+
+    def __init__(self, data=None, *args, today, **kwargs):
+        data = data.copy() if data is not None else {}
+        data.setdefault("status", OPEN)
+        self.today = today
+        super().__init__(data, *args, **kwargs)
+
+    def zoek(self, queryset, name, value):
+        return queryset.filter(zoek_q(value)) if value.strip() else queryset
+
+    def filter_status(self, queryset, name, value):
+        if value == OPEN or not value:
+            return queryset.exclude(status=Traject.Status.AFGESLOTEN)
+        return queryset.filter(status=value)
+
+    def filter_te_laat(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(eerstvolgende_termijn__lt=self.today) | Q(formeel_verplicht_vanaf__lte=self.today)
+        )
+
+
+def zoek_q(term: str) -> Q:
+    """Every word must match a name, or be the personnel number."""
+    q = Q()
+    for word in term.split():
+        q &= (
+            Q(personeelslid__achternaam__icontains=word)
+            | Q(personeelslid__voornaam__icontains=word)
+            | Q(personeelslid__personeelsnummer__iexact=word)
+        )
+    return q
