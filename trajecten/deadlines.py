@@ -288,7 +288,9 @@ def evaluate(
     reasons: list[str] = []
     if facts.kind != FORMEEL:
         for m in milestones:
-            if m.code in MANDATORY_TRIGGERS and m.state == MISSED:
+            # Missed, or met only after the term: the circular looks at the situation when the term
+            # ends, so a late step does not undo the obligation.
+            if m.code in MANDATORY_TRIGGERS and (m.state == MISSED or m.late):
                 arises_on = m.due + timedelta(days=1)
                 if mandatory_from is not None and arises_on >= mandatory_from:
                     mandatory = True
@@ -442,8 +444,8 @@ def summarize(facts: TrajectFacts, as_of: date, *, mandatory_from: date | None =
     nxt = min(open_ms, key=lambda m: (m.due, MILESTONE_CODES.index(m.code)), default=None)
     mandatory_day = warning_day = None
     if facts.kind != FORMEEL and not ev.closed:
-        for m in open_ms:
-            if m.code not in MANDATORY_TRIGGERS:
+        for m in ev.milestones:
+            if m.code not in MANDATORY_TRIGGERS or (m.state == MET and not m.late):
                 continue
             arises = m.due + timedelta(days=1)
             if mandatory_from is not None and arises >= mandatory_from:

@@ -1,0 +1,1275 @@
+"""Unit tests of the pure deadline rules in ``trajecten.deadlines`` (no Django, no database).
+
+The module docstring of ``trajecten.deadlines`` and ``shared/domain.md`` ("Deadlines", "The formal
+trajectory's own terms") are the specification. Hand-computed dates are written out in full on purpose:
+the expected values must not be derived with the code under test.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from trajecten.deadlines import (
+    ADVIES_EERSTE_GESPREK,
+    BEOORDELING_DEFINITIEF,
+    BEOORDELING_TIJDELIJK,
+    DUE,
+    FORMEEL,
+    FORMEEL_ANTWOORD,
+    FORMEEL_BEOORDELING,
+    FORMEEL_PLAN,
+    GEMOTIVEERD_VERSLAG,
+    GESPREK_2_MAANDEN,
+    INFO_ARBEIDSARTS,
+    INFORMEEL,
+    INSCHATTING_4_MAANDEN,
+    MANDATORY_TRIGGERS,
+    MET,
+    MILESTONE_CODES,
+    MISSED,
+    NOT_YET_DUE,
+    PLAN,
+    PREVENTIEF,
+    STAPPENPLAN,
+    VOLGEND_GESPREK,
+    W_FORMEEL_UITKOMST_NIET_BEREKEND,
+    W_VERLENGING_NA_TERMIJN,
+    W_VERLENGING_ZONDER_INSCHATTING,
+    W_VERPLICHT_NOG_NIET_VAN_KRACHT,
+    WARNING_CODES,
+    Assessment,
+    Evaluation,
+    Extension,
+    FormalFacts,
+    Milestone,
+    Relapse,
+    TrajectFacts,
+    add_months,
+    evaluate,
+    uninterrupted_incapacity_start,
+)
+
+STATES = (NOT_YET_DUE, DUE, MET, MISSED)
+
+
+def days(n: int) -> timedelta:
+    return timedelta(days=n)
+
+
+def informal(d0: date | None = date(2024, 1, 10), **kw) -> TrajectFacts:
+    return TrajectFacts(kind=INFORMEEL, d0=d0, **kw)
+
+
+def formal(facts: FormalFacts | None = None, d0: date | None = date(2024, 1, 10), **kw) -> TrajectFacts:
+    return TrajectFacts(kind=FORMEEL, d0=d0, formal=facts, **kw)
+
+
+def only(ev: Evaluation, code: str) -> Milestone:
+    found = [m for m in ev.milestones if m.code == code]
+    assert len(found) == 1, f"expected one {code}, got {ev.milestones}"
+    return found[0]
+
+
+def codes(ev: Evaluation) -> list[str]:
+    return [m.code for m in ev.milestones]
+
+
+# ---------------------------------------------------------------------------------------------------
+# add_months
+# ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        pytest.param(date(2024, 1, 31), 1, date(2024, 2, 29), id="31-jan-leap-year"),
+        pytest.param(date(2023, 1, 31), 1, date(2023, 2, 28), id="31-jan-common-year"),
+        pytest.param(date(2024, 3, 31), 1, date(2024, 4, 30), id="31-mar-to-30-apr"),
+        pytest.param(date(2023, 11, 30), 3, date(2024, 2, 29), id="30-nov-plus-3-leap"),
+        pytest.param(date(2022, 11, 30), 3, date(2023, 2, 28), id="30-nov-plus-3-common"),
+        pytest.param(date(2024, 12, 15), 1, date(2025, 1, 15), id="dec-rolls-the-year"),
+        pytest.param(date(2024, 12, 31), 1, date(2025, 1, 31), id="31-dec-rolls-the-year"),
+        pytest.param(date(2024, 2, 29), 12, date(2025, 2, 28), id="29-feb-plus-12"),
+        pytest.param(date(2024, 2, 29), 48, date(2028, 2, 29), id="29-feb-plus-48"),
+        pytest.param(date(2024, 5, 31), 4, date(2024, 9, 30), id="31-may-plus-4"),
+        pytest.param(date(2023, 8, 31), 6, date(2024, 2, 29), id="31-aug-plus-6-leap"),
+        pytest.param(date(2024, 8, 31), 6, date(2025, 2, 28), id="31-aug-plus-6-common"),
+        pytest.param(date(2024, 1, 15), 25, date(2026, 2, 15), id="over-two-years"),
+    ],
+)
+def test_add_months(start, months, expected):
+    assert add_months(start, months) == expected
+
+
+@pytest.mark.parametrize(
+    "start", [date(2024, 1, 31), date(2024, 2, 29), date(2023, 2, 28), date(2024, 12, 31), date(2030, 6, 1)]
+)
+def test_add_zero_months_is_identity(start):
+    assert add_months(start, 0) == start
+
+
+# ---------------------------------------------------------------------------------------------------
+# Every milestone: due date, open states around the due date, met on time / late, facts after as_of
+# ---------------------------------------------------------------------------------------------------
+
+# D0 = 10 January 2024 (informal cases default to it).
+NEGATIVE = Assessment(date(2024, 2, 20), steps_possible=False, next_conversation_on=date(2024, 4, 1))
+POSITIVE = Assessment(date(2024, 2, 20), steps_possible=True)
+REQUEST = date(2024, 3, 1)
+FORMAL_ASSESSED = date(2024, 4, 10)
+PLAN_ON = date(2024, 5, 1)
+
+
+def _dates(on: date | None) -> tuple[date, ...]:
+    return () if on is None else (on,)
+
+
+# (code, due, build): build(met_on) gives facts in which the milestone is done on met_on (None: not done).
+MILESTONE_CASES = [
+    pytest.param(
+        INFO_ARBEIDSARTS,
+        date(2024, 2, 7),  # D0 + 28 days
+        lambda on: informal(info_arbeidsarts_on=_dates(on)),
+        id=INFO_ARBEIDSARTS,
+    ),
+    pytest.param(
+        ADVIES_EERSTE_GESPREK,
+        date(2024, 2, 21),  # D0 + 42 days
+        lambda on: informal(conversations=_dates(on)),
+        id=ADVIES_EERSTE_GESPREK,
+    ),
+    pytest.param(
+        GESPREK_2_MAANDEN,
+        date(2024, 3, 10),  # D0 + 2 months
+        lambda on: informal(conversations=_dates(on)),
+        id=GESPREK_2_MAANDEN,
+    ),
+    pytest.param(
+        INSCHATTING_4_MAANDEN,
+        date(2024, 5, 10),  # D0 + 4 months
+        lambda on: informal(assessments=() if on is None else (Assessment(on, steps_possible=False),)),
+        id=INSCHATTING_4_MAANDEN,
+    ),
+    pytest.param(
+        VOLGEND_GESPREK,
+        date(2024, 4, 1),  # the planned next conversation
+        lambda on: informal(assessments=(NEGATIVE,), conversations=_dates(on)),
+        id=VOLGEND_GESPREK,
+    ),
+    pytest.param(
+        STAPPENPLAN,
+        date(2024, 4, 20),  # positive assessment 20/02 + 2 months
+        lambda on: informal(assessments=(POSITIVE,), stappenplannen=_dates(on)),
+        id=STAPPENPLAN,
+    ),
+    pytest.param(
+        FORMEEL_BEOORDELING,
+        date(2024, 4, 19),  # request received 01/03 + 49 days
+        lambda on: formal(FormalFacts(request_received_on=REQUEST, assessment_on=on)),
+        id=FORMEEL_BEOORDELING,
+    ),
+    pytest.param(
+        FORMEEL_PLAN,
+        date(2024, 6, 12),  # assessment received 10/04 + 63 days
+        lambda on: formal(
+            FormalFacts(
+                request_received_on=REQUEST,
+                assessment_on=FORMAL_ASSESSED,
+                assessment_outcome=BEOORDELING_TIJDELIJK,
+                plan_on=on,
+            )
+        ),
+        id=f"{FORMEEL_PLAN}-tijdelijk",
+    ),
+    pytest.param(
+        FORMEEL_PLAN,
+        date(2024, 10, 10),  # assessment received 10/04 + 6 months
+        lambda on: formal(
+            FormalFacts(
+                request_received_on=REQUEST,
+                assessment_on=FORMAL_ASSESSED,
+                assessment_outcome=BEOORDELING_DEFINITIEF,
+                plan_on=on,
+            )
+        ),
+        id=f"{FORMEEL_PLAN}-definitief",
+    ),
+    pytest.param(
+        FORMEEL_ANTWOORD,
+        date(2024, 5, 15),  # plan received 01/05 + 14 days
+        lambda on: formal(
+            FormalFacts(
+                request_received_on=REQUEST,
+                assessment_on=FORMAL_ASSESSED,
+                assessment_outcome=BEOORDELING_TIJDELIJK,
+                plan_on=PLAN_ON,
+                plan_kind=PLAN,
+                answer_on=on,
+            )
+        ),
+        id=FORMEEL_ANTWOORD,
+    ),
+]
+
+
+def test_every_milestone_code_is_covered():
+    assert {p.values[0] for p in MILESTONE_CASES} == set(MILESTONE_CODES)
+
+
+@pytest.mark.parametrize(("code", "due", "build"), MILESTONE_CASES)
+def test_milestone_due_date(code, due, build):
+    assert only(evaluate(build(None), due), code).due == due
+
+
+@pytest.mark.parametrize(
+    ("offset", "state"),
+    [
+        pytest.param(-8, NOT_YET_DUE, id="8-days-before"),
+        pytest.param(-7, DUE, id="7-days-before"),
+        pytest.param(-1, DUE, id="day-before"),
+        pytest.param(0, DUE, id="due-date"),
+        pytest.param(1, MISSED, id="day-after"),
+        pytest.param(2, MISSED, id="2-days-after"),
+    ],
+)
+@pytest.mark.parametrize(("code", "due", "build"), MILESTONE_CASES)
+def test_open_milestone_state_around_due_date(code, due, build, offset, state):
+    m = only(evaluate(build(None), due + days(offset)), code)
+    assert (m.state, m.met_on, m.late) == (state, None, False)
+
+
+@pytest.mark.parametrize(
+    ("met_offset", "late"),
+    [
+        pytest.param(-3, False, id="before-due"),
+        pytest.param(0, False, id="on-due-date"),
+        pytest.param(1, True, id="day-after-due"),
+        pytest.param(10, True, id="10-days-after-due"),
+    ],
+)
+@pytest.mark.parametrize(("code", "due", "build"), MILESTONE_CASES)
+def test_met_milestone_is_late_only_after_due_date(code, due, build, met_offset, late):
+    met_on = due + days(met_offset)
+    for as_of in (met_on, due + days(30), due + days(400)):
+        m = only(evaluate(build(met_on), as_of), code)
+        assert (m.state, m.met_on, m.late) == (MET, met_on, late)
+
+
+@pytest.mark.parametrize(("code", "due", "build"), MILESTONE_CASES)
+def test_fact_dated_after_as_of_does_not_count(code, due, build):
+    m = only(evaluate(build(due), due - days(1)), code)
+    assert (m.state, m.met_on) == (DUE, None)
+    assert only(evaluate(build(due), due), code).state == MET
+
+
+def test_conversation_on_10_march_does_not_count_on_9_march():
+    facts = informal(conversations=(date(2024, 3, 10),))
+    assert only(evaluate(facts, date(2024, 3, 9)), GESPREK_2_MAANDEN).state == DUE
+    m = only(evaluate(facts, date(2024, 3, 10)), GESPREK_2_MAANDEN)
+    assert (m.state, m.met_on, m.late) == (MET, date(2024, 3, 10), False)
+
+
+@pytest.mark.parametrize(
+    ("due_soon_days", "offset", "state"),
+    [(0, -1, NOT_YET_DUE), (0, 0, DUE), (14, -15, NOT_YET_DUE), (14, -14, DUE)],
+)
+def test_due_soon_horizon_is_a_parameter(due_soon_days, offset, state):
+    due = date(2024, 3, 10)
+    ev = evaluate(informal(), due + days(offset), due_soon_days=due_soon_days)
+    assert only(ev, GESPREK_2_MAANDEN).state == state
+
+
+def test_conversation_before_d0_does_not_count():
+    ev = evaluate(informal(conversations=(date(2024, 1, 9),)), date(2024, 3, 11))
+    assert only(ev, GESPREK_2_MAANDEN).state == MISSED
+
+
+def test_milestones_are_sorted_by_due_date():
+    ev = evaluate(informal(assessments=(POSITIVE,)), date(2024, 2, 25))
+    assert codes(ev) == [
+        INFO_ARBEIDSARTS,  # 07/02
+        ADVIES_EERSTE_GESPREK,  # 21/02
+        GESPREK_2_MAANDEN,  # 10/03
+        STAPPENPLAN,  # 20/04
+        INSCHATTING_4_MAANDEN,  # 10/05
+    ]
+
+
+def test_milestone_as_dict():
+    m = Milestone(GESPREK_2_MAANDEN, date(2024, 3, 10), MET, date(2024, 3, 11), late=True)
+    assert m.as_dict() == {
+        "code": GESPREK_2_MAANDEN,
+        "due": "2024-03-10",
+        "state": MET,
+        "met_on": "2024-03-11",
+    }
+    assert Milestone(INFO_ARBEIDSARTS, date(2024, 2, 7), MISSED).as_dict()["met_on"] is None
+
+
+# --- advisory first conversation ---------------------------------------------------------------------
+
+
+def test_advies_eerste_gesprek_is_advisory_and_never_overdue_or_due_soon():
+    ev = evaluate(informal(), date(2024, 3, 5))
+    advies = only(ev, ADVIES_EERSTE_GESPREK)
+    assert advies.advisory and advies.state == MISSED
+    assert ADVIES_EERSTE_GESPREK not in [m.code for m in ev.overdue]
+    assert [m.code for m in ev.overdue] == [INFO_ARBEIDSARTS]
+    assert [m.code for m in ev.due_soon] == [GESPREK_2_MAANDEN]  # 10/03, 5 days left
+    assert all(not m.advisory for m in ev.milestones if m.code != ADVIES_EERSTE_GESPREK)
+
+    due_soon = evaluate(informal(), date(2024, 2, 20))
+    assert only(due_soon, ADVIES_EERSTE_GESPREK).state == DUE
+    assert ADVIES_EERSTE_GESPREK not in [m.code for m in due_soon.due_soon]
+
+
+def test_most_urgent_due_skips_met_and_advisory_milestones():
+    ev = evaluate(informal(info_arbeidsarts_on=(date(2024, 1, 20),)), date(2024, 3, 5))
+    # info met; the advisory first conversation (21/02, missed) is not urgent: the 2-month conversation is.
+    assert ev.most_urgent_due == date(2024, 3, 10)
+    assert evaluate(informal(), date(2024, 3, 5)).most_urgent_due == date(2024, 2, 7)
+    all_met = informal(returned_on=date(2024, 1, 20))
+    assert evaluate(all_met, date(2024, 3, 5)).most_urgent_due is None
+
+
+# --- conversations, assessments and returns ----------------------------------------------------------
+
+
+def test_assessment_counts_as_a_conversation():
+    ev = evaluate(
+        informal(assessments=(Assessment(date(2024, 3, 1), steps_possible=True),)), date(2024, 3, 20)
+    )
+    assert (only(ev, GESPREK_2_MAANDEN).state, only(ev, GESPREK_2_MAANDEN).met_on) == (MET, date(2024, 3, 1))
+    assert only(ev, ADVIES_EERSTE_GESPREK).met_on == date(2024, 3, 1)
+    assert only(ev, INSCHATTING_4_MAANDEN).met_on == date(2024, 3, 1)
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        pytest.param(informal(returned_on=date(2024, 2, 1)), id="returned_on"),
+        pytest.param(
+            informal(relapses=(Relapse(date(2024, 2, 1), date(2024, 2, 20)),)), id="relapse-resumed_on"
+        ),
+    ],
+)
+@pytest.mark.parametrize(
+    "code", [INFO_ARBEIDSARTS, ADVIES_EERSTE_GESPREK, GESPREK_2_MAANDEN, INSCHATTING_4_MAANDEN]
+)
+def test_return_to_work_before_due_meets_the_term(facts, code):
+    m = only(evaluate(facts, date(2024, 6, 1)), code)
+    assert (m.state, m.met_on, m.late) == (MET, date(2024, 2, 1), False)
+
+
+def test_return_to_work_after_due_meets_the_term_late():
+    ev = evaluate(informal(returned_on=date(2024, 3, 20)), date(2024, 6, 1))
+    assert (only(ev, GESPREK_2_MAANDEN).state, only(ev, GESPREK_2_MAANDEN).late) == (MET, True)
+    assert (only(ev, INSCHATTING_4_MAANDEN).state, only(ev, INSCHATTING_4_MAANDEN).late) == (MET, False)
+
+
+def test_return_to_work_after_as_of_does_not_count():
+    ev = evaluate(informal(returned_on=date(2024, 3, 20)), date(2024, 3, 19))
+    assert only(ev, GESPREK_2_MAANDEN).state == MISSED
+
+
+@pytest.mark.parametrize(
+    ("d0", "info", "advies", "gesprek", "inschatting"),
+    [
+        pytest.param(
+            date(2024, 1, 31),
+            date(2024, 2, 28),
+            date(2024, 3, 13),
+            date(2024, 3, 31),
+            date(2024, 5, 31),
+            id="31-jan",
+        ),
+        pytest.param(
+            date(2023, 12, 31),
+            date(2024, 1, 28),
+            date(2024, 2, 11),
+            date(2024, 2, 29),
+            date(2024, 4, 30),
+            id="31-dec-leap",
+        ),
+        pytest.param(
+            date(2022, 12, 31),
+            date(2023, 1, 28),
+            date(2023, 2, 11),
+            date(2023, 2, 28),
+            date(2023, 4, 30),
+            id="31-dec-common",
+        ),
+        pytest.param(
+            date(2023, 12, 30),
+            date(2024, 1, 27),
+            date(2024, 2, 10),
+            date(2024, 2, 29),
+            date(2024, 4, 30),
+            id="30-dec",
+        ),
+        pytest.param(
+            date(2024, 2, 29),
+            date(2024, 3, 28),
+            date(2024, 4, 11),
+            date(2024, 4, 29),
+            date(2024, 6, 29),
+            id="29-feb",
+        ),
+        pytest.param(
+            date(2024, 5, 31),
+            date(2024, 6, 28),
+            date(2024, 7, 12),
+            date(2024, 7, 31),
+            date(2024, 9, 30),
+            id="31-may",
+        ),
+    ],
+)
+def test_month_end_d0(d0, info, advies, gesprek, inschatting):
+    ev = evaluate(informal(d0=d0), d0)
+    assert {m.code: m.due for m in ev.milestones} == {
+        INFO_ARBEIDSARTS: info,
+        ADVIES_EERSTE_GESPREK: advies,
+        GESPREK_2_MAANDEN: gesprek,
+        INSCHATTING_4_MAANDEN: inschatting,
+    }
+
+
+# --- next conversation after "not yet possible" -------------------------------------------------------
+
+
+def test_next_conversation_needs_a_conversation_after_the_assessment():
+    same_day = informal(assessments=(NEGATIVE,), conversations=(NEGATIVE.on,))
+    assert only(evaluate(same_day, date(2024, 4, 2)), VOLGEND_GESPREK).state == MISSED
+
+    second_assessment = Assessment(date(2024, 3, 25), steps_possible=True)
+    ev = evaluate(informal(assessments=(NEGATIVE, second_assessment)), date(2024, 4, 2))
+    assert only(ev, VOLGEND_GESPREK).met_on == date(2024, 3, 25)
+
+
+def test_no_next_conversation_milestone_without_a_planned_date_or_after_a_positive_assessment():
+    no_date = Assessment(date(2024, 2, 20), steps_possible=False)
+    assert VOLGEND_GESPREK not in codes(evaluate(informal(assessments=(no_date,)), date(2024, 5, 1)))
+    assert VOLGEND_GESPREK not in codes(evaluate(informal(assessments=(POSITIVE,)), date(2024, 5, 1)))
+
+
+def test_every_negative_assessment_plans_its_own_next_conversation():
+    second = Assessment(date(2024, 3, 25), steps_possible=False, next_conversation_on=date(2024, 5, 15))
+    ev = evaluate(informal(assessments=(second, NEGATIVE)), date(2024, 5, 20))
+    assert [(m.due, m.state, m.met_on) for m in ev.milestones if m.code == VOLGEND_GESPREK] == [
+        (date(2024, 4, 1), MET, date(2024, 3, 25)),
+        (date(2024, 5, 15), MISSED, None),
+    ]
+
+
+def test_return_to_work_after_the_assessment_meets_the_next_conversation():
+    ev = evaluate(informal(assessments=(NEGATIVE,), returned_on=date(2024, 3, 5)), date(2024, 4, 10))
+    assert only(ev, VOLGEND_GESPREK).met_on == date(2024, 3, 5)
+
+
+def test_return_to_work_before_a_negative_assessment_does_not_meet_its_next_conversation():
+    # Back at work 20/01-25/01, then incapacitated again; the assessment of 20/02 plans a conversation by 01/04.
+    # A return before the assessment cannot be "the next conversation" that assessment asked for.
+    facts = informal(assessments=(NEGATIVE,), relapses=(Relapse(date(2024, 1, 20), date(2024, 1, 25)),))
+    m = only(evaluate(facts, date(2024, 4, 10)), VOLGEND_GESPREK)
+    assert (m.state, m.met_on) == (MISSED, None)
+
+
+# --- stappenplan -------------------------------------------------------------------------------------
+
+
+def test_stappenplan_runs_from_the_first_positive_assessment():
+    later_positive = Assessment(date(2024, 3, 15), steps_possible=True)
+    ev = evaluate(informal(assessments=(later_positive, NEGATIVE, POSITIVE)), date(2024, 3, 20))
+    assert only(ev, STAPPENPLAN).due == date(2024, 4, 20)
+
+    only_negative = informal(assessments=(NEGATIVE,), stappenplannen=(date(2024, 3, 1),))
+    assert STAPPENPLAN not in codes(evaluate(only_negative, date(2024, 6, 1)))
+
+
+@pytest.mark.parametrize(
+    ("assessed", "due"),
+    [
+        (date(2023, 12, 31), date(2024, 2, 29)),
+        (date(2024, 7, 31), date(2024, 9, 30)),
+        (date(2024, 12, 31), date(2025, 2, 28)),
+    ],
+)
+def test_stappenplan_due_month_end(assessed, due):
+    facts = informal(d0=date(2023, 12, 1), assessments=(Assessment(assessed, steps_possible=True),))
+    assert only(evaluate(facts, assessed), STAPPENPLAN).due == due
+
+
+@pytest.mark.parametrize(
+    ("returned", "met_on"),
+    [
+        pytest.param(date(2024, 2, 20), date(2024, 2, 20), id="return-on-assessment-day"),
+        pytest.param(date(2024, 4, 25), date(2024, 4, 25), id="return-after-due-late"),
+    ],
+)
+def test_return_on_or_after_positive_assessment_meets_stappenplan(returned, met_on):
+    ev = evaluate(informal(assessments=(POSITIVE,), returned_on=returned), date(2024, 5, 1))
+    m = only(ev, STAPPENPLAN)
+    assert (m.state, m.met_on, m.late) == (MET, met_on, met_on > date(2024, 4, 20))
+
+
+def test_return_before_positive_assessment_does_not_meet_stappenplan():
+    facts = informal(assessments=(POSITIVE,), relapses=(Relapse(date(2024, 1, 20), date(2024, 1, 25)),))
+    assert only(evaluate(facts, date(2024, 4, 21)), STAPPENPLAN).state == MISSED
+
+
+def test_stappenplan_before_positive_assessment_does_not_count():
+    facts = informal(assessments=(POSITIVE,), stappenplannen=(date(2024, 2, 19),))
+    assert only(evaluate(facts, date(2024, 4, 21)), STAPPENPLAN).state == MISSED
+
+
+# ---------------------------------------------------------------------------------------------------
+# Extensions of the stappenplan term (positive assessment 20/02/2024, term ends 20/04/2024)
+# ---------------------------------------------------------------------------------------------------
+
+
+def stappenplan_with(*extensions: Extension, **kw) -> TrajectFacts:
+    return informal(assessments=(POSITIVE,), extensions=extensions, **kw)
+
+
+@pytest.mark.parametrize(
+    "granted_on",
+    [
+        pytest.param(date(2024, 2, 20), id="on-assessment-day"),
+        pytest.param(date(2024, 4, 10), id="before-due"),
+        pytest.param(date(2024, 4, 20), id="on-due-date"),
+    ],
+)
+def test_extension_granted_on_or_before_due_moves_the_due(granted_on):
+    ev = evaluate(stappenplan_with(Extension(granted_on, date(2024, 6, 30))), date(2024, 5, 1))
+    m = only(ev, STAPPENPLAN)
+    assert (m.due, m.state) == (date(2024, 6, 30), NOT_YET_DUE)
+    assert ev.warnings == ()
+
+
+def test_chain_of_two_extensions():
+    first = Extension(date(2024, 4, 10), date(2024, 6, 30))
+    second = Extension(
+        date(2024, 6, 25), date(2024, 8, 31)
+    )  # after the original due, within the extended one
+    facts = stappenplan_with(second, first)
+    assert only(evaluate(facts, date(2024, 6, 24)), STAPPENPLAN).due == date(2024, 6, 30)
+    ev = evaluate(facts, date(2024, 7, 1))
+    assert (only(ev, STAPPENPLAN).due, only(ev, STAPPENPLAN).state) == (date(2024, 8, 31), NOT_YET_DUE)
+    assert ev.warnings == ()
+
+
+def test_extension_granted_after_the_term_expired_is_ignored_with_a_warning():
+    ev = evaluate(stappenplan_with(Extension(date(2024, 4, 21), date(2024, 6, 30))), date(2024, 5, 1))
+    assert (only(ev, STAPPENPLAN).due, only(ev, STAPPENPLAN).state) == (date(2024, 4, 20), MISSED)
+    assert W_VERLENGING_NA_TERMIJN in ev.warnings
+
+
+def test_second_extension_after_the_extended_term_expired_is_ignored():
+    first = Extension(date(2024, 4, 10), date(2024, 6, 30))
+    too_late = Extension(date(2024, 7, 1), date(2024, 8, 31))
+    ev = evaluate(stappenplan_with(first, too_late), date(2024, 7, 2))
+    assert (only(ev, STAPPENPLAN).due, only(ev, STAPPENPLAN).state) == (date(2024, 6, 30), MISSED)
+    assert ev.warnings.count(W_VERLENGING_NA_TERMIJN) == 1
+
+
+def test_extension_does_not_shorten_the_term():
+    ev = evaluate(stappenplan_with(Extension(date(2024, 3, 1), date(2024, 4, 1))), date(2024, 4, 5))
+    assert (only(ev, STAPPENPLAN).due, only(ev, STAPPENPLAN).state) == (date(2024, 4, 20), NOT_YET_DUE)
+
+
+def test_extension_granted_after_as_of_does_not_count_yet():
+    facts = stappenplan_with(Extension(date(2024, 4, 18), date(2024, 6, 30)))
+    assert only(evaluate(facts, date(2024, 4, 17)), STAPPENPLAN).due == date(2024, 4, 20)
+    assert only(evaluate(facts, date(2024, 4, 18)), STAPPENPLAN).due == date(2024, 6, 30)
+
+
+def test_extension_granted_before_the_positive_assessment_does_not_move_the_due():
+    ev = evaluate(stappenplan_with(Extension(date(2024, 2, 19), date(2024, 6, 30))), date(2024, 5, 1))
+    assert only(ev, STAPPENPLAN).due == date(2024, 4, 20)
+
+
+@pytest.mark.parametrize(
+    "assessments",
+    [pytest.param((), id="no-assessment"), pytest.param((NEGATIVE,), id="only-negative-assessment")],
+)
+def test_extension_without_positive_assessment_warns(assessments):
+    facts = informal(assessments=assessments, extensions=(Extension(date(2024, 3, 1), date(2024, 6, 1)),))
+    ev = evaluate(facts, date(2024, 3, 5))
+    assert W_VERLENGING_ZONDER_INSCHATTING in ev.warnings
+    assert STAPPENPLAN not in codes(ev)
+
+
+def test_extension_meets_nothing_by_itself():
+    ev = evaluate(stappenplan_with(Extension(date(2024, 4, 10), date(2024, 6, 30))), date(2024, 7, 1))
+    assert only(ev, STAPPENPLAN).state == MISSED
+
+
+# ---------------------------------------------------------------------------------------------------
+# Mandatory formal trajectory (circular 4.3) and the mandatory_from setting
+# ---------------------------------------------------------------------------------------------------
+
+# D0 10/01/2024 with a conversation: inschatting_4_maanden due 10/05, its obligation arises on 11/05.
+NO_ASSESSMENT = informal(conversations=(date(2024, 2, 1),))
+
+
+def test_missed_trigger_without_mandatory_from_only_warns():
+    ev = evaluate(NO_ASSESSMENT, date(2024, 5, 20), mandatory_from=None)
+    assert only(ev, INSCHATTING_4_MAANDEN).state == MISSED
+    assert (ev.formal_mandatory, ev.formal_mandatory_reasons) == (False, ())
+    assert ev.warnings == (W_VERPLICHT_NOG_NIET_VAN_KRACHT,)
+
+
+@pytest.mark.parametrize(
+    ("mandatory_from", "mandatory"),
+    [
+        pytest.param(date(2024, 5, 10), True, id="from-the-due-date"),
+        pytest.param(date(2024, 5, 11), True, id="from-the-day-after-due"),
+        pytest.param(date(2024, 5, 12), False, id="from-two-days-after-due"),
+        pytest.param(date(2030, 1, 1), False, id="from-far-future"),
+    ],
+)
+def test_mandatory_from_boundary(mandatory_from, mandatory):
+    ev = evaluate(NO_ASSESSMENT, date(2024, 5, 20), mandatory_from=mandatory_from)
+    assert ev.formal_mandatory is mandatory
+    if mandatory:
+        assert ev.formal_mandatory_reasons == (INSCHATTING_4_MAANDEN,)
+        assert W_VERPLICHT_NOG_NIET_VAN_KRACHT not in ev.warnings
+    else:
+        assert ev.formal_mandatory_reasons == ()
+        assert W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings
+
+
+@pytest.mark.parametrize(
+    ("as_of", "mandatory"),
+    [(date(2024, 5, 10), False), (date(2024, 5, 11), True), (date(2024, 7, 1), True)],
+)
+def test_mandatory_only_once_the_trigger_is_missed(as_of, mandatory):
+    ev = evaluate(NO_ASSESSMENT, as_of, mandatory_from=date(2024, 1, 1))
+    assert ev.formal_mandatory is mandatory
+    assert ev.warnings == ()
+
+
+def test_missed_stappenplan_makes_formal_mandatory():
+    ev = evaluate(informal(assessments=(POSITIVE,)), date(2024, 4, 21), mandatory_from=date(2024, 1, 1))
+    assert only(ev, INSCHATTING_4_MAANDEN).state == MET
+    assert (ev.formal_mandatory, ev.formal_mandatory_reasons) == (True, (STAPPENPLAN,))
+    assert not evaluate(
+        informal(assessments=(POSITIVE,)), date(2024, 4, 20), mandatory_from=date(2024, 1, 1)
+    ).formal_mandatory
+
+
+def test_missed_stappenplan_before_mandatory_from_warns():
+    ev = evaluate(informal(assessments=(POSITIVE,)), date(2024, 4, 21), mandatory_from=date(2024, 4, 22))
+    assert (ev.formal_mandatory, ev.formal_mandatory_reasons) == (False, ())
+    assert ev.warnings == (W_VERPLICHT_NOG_NIET_VAN_KRACHT,)
+
+
+def test_missed_gesprek_2_maanden_alone_is_no_trigger():
+    ev = evaluate(informal(), date(2024, 4, 1), mandatory_from=date(2024, 1, 1))
+    assert only(ev, GESPREK_2_MAANDEN).state == MISSED
+    assert (ev.formal_mandatory, ev.formal_mandatory_reasons, ev.warnings) == (False, (), ())
+
+
+@pytest.mark.parametrize("mandatory_from", [None, date(2024, 1, 1)])
+def test_formal_trajectory_is_never_flagged_mandatory(mandatory_from):
+    ev = evaluate(formal(d0=date(2023, 1, 10)), date(2024, 5, 20), mandatory_from=mandatory_from)
+    assert (ev.formal_mandatory, ev.formal_mandatory_reasons, ev.warnings) == (False, (), ())
+
+
+# ---------------------------------------------------------------------------------------------------
+# Who may start a formal trajectory (KB art. I.4-73 §1, 14-day relapse rule)
+# ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("as_of", "staff", "entity"),
+    [
+        pytest.param(date(2024, 1, 9), False, False, id="day-before-d0"),
+        pytest.param(date(2024, 1, 10), True, False, id="d0"),
+        pytest.param(date(2024, 4, 9), True, False, id="day-before-3-months"),
+        pytest.param(date(2024, 4, 10), True, True, id="3-months"),
+        pytest.param(date(2025, 1, 1), True, True, id="later"),
+    ],
+)
+def test_formal_possible_for_staff_from_d0_and_for_entity_after_3_months(as_of, staff, entity):
+    ev = evaluate(informal(), as_of)
+    assert (ev.formal_possible_staff, ev.formal_possible_entity) == (staff, entity)
+    assert ev.formal_possible_entity_from == (date(2024, 4, 10) if staff else None)
+
+
+@pytest.mark.parametrize(
+    ("d0", "entity_from"),
+    [
+        (date(2023, 11, 30), date(2024, 2, 29)),
+        (date(2022, 11, 30), date(2023, 2, 28)),
+        (date(2023, 11, 29), date(2024, 2, 29)),
+        (date(2024, 3, 31), date(2024, 6, 30)),
+    ],
+)
+def test_formal_possible_entity_from_month_end(d0, entity_from):
+    assert evaluate(informal(d0=d0), d0).formal_possible_entity_from == entity_from
+    assert not evaluate(informal(d0=d0), entity_from - days(1)).formal_possible_entity
+    assert evaluate(informal(d0=d0), entity_from).formal_possible_entity
+
+
+def test_not_possible_once_back_at_work():
+    facts = informal(returned_on=date(2024, 5, 1))
+    before = evaluate(facts, date(2024, 4, 30))
+    assert (before.formal_possible_staff, before.formal_possible_entity) == (True, True)
+    for as_of in (date(2024, 5, 1), date(2024, 8, 1)):
+        ev = evaluate(facts, as_of)
+        assert (ev.formal_possible_staff, ev.formal_possible_entity, ev.formal_possible_entity_from) == (
+            False,
+            False,
+            None,
+        )
+    assert uninterrupted_incapacity_start(facts, date(2024, 5, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("relapsed_on", "start", "entity_from"),
+    [
+        pytest.param(date(2024, 2, 1), date(2024, 1, 10), date(2024, 4, 10), id="same-day"),
+        pytest.param(
+            date(2024, 2, 14), date(2024, 1, 10), date(2024, 4, 10), id="resumed-plus-13-not-interrupted"
+        ),
+        pytest.param(
+            date(2024, 2, 15), date(2024, 2, 15), date(2024, 5, 15), id="resumed-plus-14-interrupted"
+        ),
+        pytest.param(date(2024, 3, 1), date(2024, 3, 1), date(2024, 6, 1), id="long-resumption"),
+    ],
+)
+def test_14_day_relapse_rule(relapsed_on, start, entity_from):
+    facts = informal(relapses=(Relapse(date(2024, 2, 1), relapsed_on),))
+    as_of = date(2024, 4, 20)
+    assert uninterrupted_incapacity_start(facts, as_of) == start
+    ev = evaluate(facts, as_of)
+    assert ev.formal_possible_staff
+    assert ev.formal_possible_entity_from == entity_from
+    assert ev.formal_possible_entity is (as_of >= entity_from)
+
+
+def test_relapse_rule_counts_from_the_last_interrupting_resumption():
+    facts = informal(
+        relapses=(
+            Relapse(date(2024, 2, 1), date(2024, 3, 1)),  # interrupts: new start 01/03
+            Relapse(date(2024, 4, 1), date(2024, 4, 5)),  # within 14 days: not interrupted
+        )
+    )
+    assert uninterrupted_incapacity_start(facts, date(2024, 6, 1)) == date(2024, 3, 1)
+    assert evaluate(facts, date(2024, 6, 1)).formal_possible_entity
+    assert evaluate(facts, date(2024, 6, 1)).formal_possible_entity_from == date(2024, 6, 1)
+
+
+@pytest.mark.parametrize("as_of", [date(2024, 2, 1), date(2024, 2, 10), date(2024, 2, 14)])
+def test_nothing_possible_while_back_at_work_before_a_relapse(as_of):
+    facts = informal(relapses=(Relapse(date(2024, 2, 1), date(2024, 2, 15)),))
+    ev = evaluate(facts, as_of)
+    assert (ev.formal_possible_staff, ev.formal_possible_entity, ev.formal_possible_entity_from) == (
+        False,
+        False,
+        None,
+    )
+    assert evaluate(facts, date(2024, 1, 31)).formal_possible_staff
+    assert evaluate(facts, date(2024, 2, 15)).formal_possible_staff
+
+
+def test_definitive_incapacity_makes_the_entity_possible_earlier():
+    facts = informal(definitive_incapacity_on=date(2024, 2, 1))
+    assert not evaluate(facts, date(2024, 1, 31)).formal_possible_entity
+    ev = evaluate(facts, date(2024, 2, 1))
+    assert (ev.formal_possible_entity, ev.formal_possible_entity_from) == (True, date(2024, 2, 1))
+    late = informal(definitive_incapacity_on=date(2024, 6, 1))
+    assert evaluate(late, date(2024, 6, 1)).formal_possible_entity_from == date(2024, 4, 10)
+
+
+def test_definitive_incapacity_before_an_interruption_does_not_count():
+    facts = informal(
+        definitive_incapacity_on=date(2024, 1, 20), relapses=(Relapse(date(2024, 2, 1), date(2024, 3, 1)),)
+    )
+    ev = evaluate(facts, date(2024, 3, 5))
+    assert (ev.formal_possible_entity, ev.formal_possible_entity_from) == (False, date(2024, 6, 1))
+
+
+def test_definitive_incapacity_dated_after_as_of_is_not_known_yet():
+    # Only facts dated on or before as_of count (module docstring): on 20/01 the certificate of 01/02 does
+    # not exist yet, so the tool would have said "entity from 10/04" that day.
+    ev = evaluate(informal(definitive_incapacity_on=date(2024, 2, 1)), date(2024, 1, 20))
+    assert (ev.formal_possible_entity, ev.formal_possible_entity_from) == (False, date(2024, 4, 10))
+
+
+# ---------------------------------------------------------------------------------------------------
+# The formal trajectory's own terms
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_formal_trajectory_has_only_formal_milestones():
+    facts = formal(FormalFacts(request_received_on=REQUEST), conversations=(date(2024, 2, 1),))
+    assert codes(evaluate(facts, date(2024, 6, 1))) == [FORMEEL_BEOORDELING]
+
+
+@pytest.mark.parametrize(
+    "ff",
+    [
+        pytest.param(None, id="no-formal-facts"),
+        pytest.param(FormalFacts(), id="no-request"),
+        pytest.param(FormalFacts(request_received_on=date(2024, 6, 2)), id="request-after-as-of"),
+    ],
+)
+def test_formal_trajectory_without_request_has_no_milestones(ff):
+    ev = evaluate(formal(ff), date(2024, 6, 1))
+    assert (ev.milestones, ev.warnings) == ((), ())
+    assert ev.formal_possible_staff
+
+
+@pytest.mark.parametrize(
+    ("received", "outcome", "due"),
+    [
+        pytest.param(date(2024, 4, 10), BEOORDELING_TIJDELIJK, date(2024, 6, 12), id="tijdelijk"),
+        pytest.param(date(2024, 12, 31), BEOORDELING_TIJDELIJK, date(2025, 3, 4), id="tijdelijk-new-year"),
+        pytest.param(date(2024, 4, 10), BEOORDELING_DEFINITIEF, date(2024, 10, 10), id="definitief"),
+        pytest.param(
+            date(2023, 8, 31), BEOORDELING_DEFINITIEF, date(2024, 2, 29), id="definitief-31-aug-leap"
+        ),
+        pytest.param(
+            date(2024, 8, 31), BEOORDELING_DEFINITIEF, date(2025, 2, 28), id="definitief-31-aug-common"
+        ),
+        pytest.param(date(2024, 3, 31), BEOORDELING_DEFINITIEF, date(2024, 9, 30), id="definitief-31-mar"),
+    ],
+)
+def test_formeel_plan_due(received, outcome, due):
+    ff = FormalFacts(
+        request_received_on=received - days(30),
+        assessment_on=received - days(2),
+        assessment_received_on=received,
+        assessment_outcome=outcome,
+    )
+    m = only(evaluate(formal(ff, d0=date(2023, 1, 1)), received), FORMEEL_PLAN)
+    assert (m.due, m.state) == (due, NOT_YET_DUE)
+
+
+def test_assessment_received_on_defaults_to_assessment_on():
+    base = FormalFacts(
+        request_received_on=REQUEST, assessment_on=date(2024, 4, 8), assessment_outcome=BEOORDELING_TIJDELIJK
+    )
+    assert only(evaluate(formal(base), date(2024, 4, 20)), FORMEEL_PLAN).due == date(2024, 6, 10)
+    received = replace(base, assessment_received_on=date(2024, 4, 10))
+    assert only(evaluate(formal(received), date(2024, 4, 20)), FORMEEL_PLAN).due == date(2024, 6, 12)
+
+
+def test_plan_term_starts_only_once_the_assessment_is_received():
+    ff = FormalFacts(
+        request_received_on=REQUEST,
+        assessment_on=date(2024, 4, 8),
+        assessment_received_on=date(2024, 4, 10),
+        assessment_outcome=BEOORDELING_TIJDELIJK,
+    )
+    ev = evaluate(formal(ff), date(2024, 4, 9))
+    assert codes(ev) == [FORMEEL_BEOORDELING]
+    assert only(ev, FORMEEL_BEOORDELING).met_on == date(2024, 4, 8)
+
+
+@pytest.mark.parametrize("outcome", ["", "volledig_ongeschikt"])
+def test_other_assessment_outcome_warns_and_computes_no_plan_term(outcome):
+    ff = FormalFacts(
+        request_received_on=REQUEST,
+        assessment_on=FORMAL_ASSESSED,
+        assessment_outcome=outcome,
+        plan_on=PLAN_ON,
+        plan_kind=PLAN,
+    )
+    ev = evaluate(formal(ff), date(2024, 6, 1))
+    assert codes(ev) == [FORMEEL_BEOORDELING]
+    assert ev.warnings == (W_FORMEEL_UITKOMST_NIET_BEREKEND,)
+
+
+def plan_facts(**kw) -> TrajectFacts:
+    return formal(
+        FormalFacts(
+            request_received_on=REQUEST,
+            assessment_on=FORMAL_ASSESSED,
+            assessment_outcome=BEOORDELING_TIJDELIJK,
+            plan_on=PLAN_ON,
+            **kw,
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("plan_received_on", "due"),
+    [
+        pytest.param(None, date(2024, 5, 15), id="received-defaults-to-plan-date"),
+        pytest.param(date(2024, 5, 3), date(2024, 5, 17), id="received-later"),
+        pytest.param(date(2024, 5, 25), date(2024, 6, 8), id="received-across-month-end"),
+    ],
+)
+def test_formeel_antwoord_due_after_a_plan(plan_received_on, due):
+    ev = evaluate(plan_facts(plan_kind=PLAN, plan_received_on=plan_received_on), date(2024, 5, 26))
+    assert only(ev, FORMEEL_ANTWOORD).due == due
+    assert only(ev, FORMEEL_PLAN).met_on == PLAN_ON
+
+
+@pytest.mark.parametrize("plan_kind", [GEMOTIVEERD_VERSLAG, ""])
+def test_no_answer_term_after_a_motivated_report(plan_kind):
+    ev = evaluate(plan_facts(plan_kind=plan_kind), date(2024, 6, 1))
+    assert codes(ev) == [FORMEEL_BEOORDELING, FORMEEL_PLAN]
+    assert only(ev, FORMEEL_PLAN).state == MET
+
+
+def test_answer_term_starts_only_once_the_plan_is_received():
+    facts = plan_facts(plan_kind=PLAN, plan_received_on=date(2024, 5, 10))
+    assert FORMEEL_ANTWOORD not in codes(evaluate(facts, date(2024, 5, 9)))
+    assert only(evaluate(facts, date(2024, 5, 10)), FORMEEL_ANTWOORD).due == date(2024, 5, 24)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Preventive and closed trajectories
+# ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("d0", [None, date(2024, 1, 10)])
+def test_preventive_trajectory_has_no_clock(d0):
+    ev = evaluate(
+        TrajectFacts(kind=PREVENTIEF, d0=d0, extensions=(Extension(date(2024, 3, 1), date(2024, 6, 1)),)),
+        date(2025, 1, 1),
+        mandatory_from=date(2024, 1, 1),
+    )
+    assert ev == Evaluation(as_of=date(2025, 1, 1))
+
+
+def test_informal_trajectory_without_d0_has_no_clock():
+    assert evaluate(informal(d0=None), date(2025, 1, 1)) == Evaluation(as_of=date(2025, 1, 1))
+
+
+@pytest.mark.parametrize("kind", [INFORMEEL, FORMEEL, PREVENTIEF])
+@pytest.mark.parametrize("closed_on", [date(2024, 6, 1), date(2024, 3, 1)])
+def test_closed_trajectory_has_no_milestones_flags_or_warnings(kind, closed_on):
+    facts = TrajectFacts(
+        kind=kind,
+        d0=date(2024, 1, 10),
+        closed_on=closed_on,
+        extensions=(Extension(date(2024, 3, 1), date(2024, 6, 1)),),
+        formal=FormalFacts(request_received_on=REQUEST),
+    )
+    ev = evaluate(facts, date(2024, 6, 1), mandatory_from=date(2024, 1, 1))
+    assert ev == Evaluation(as_of=date(2024, 6, 1), closed=True)
+
+
+def test_closed_after_as_of_evaluates_normally():
+    facts = informal(closed_on=date(2024, 6, 2))
+    ev = evaluate(facts, date(2024, 6, 1), mandatory_from=date(2024, 1, 1))
+    assert not ev.closed
+    assert ev == evaluate(informal(), date(2024, 6, 1), mandatory_from=date(2024, 1, 1))
+    assert ev.formal_mandatory
+
+
+# ---------------------------------------------------------------------------------------------------
+# Property-based tests
+# ---------------------------------------------------------------------------------------------------
+
+OFFSET = st.integers(min_value=-10, max_value=400)
+
+
+@st.composite
+def assessments(draw, d0: date) -> Assessment:
+    on = d0 + days(draw(OFFSET))
+    positive = draw(st.booleans())
+    planned = None if positive else draw(st.none() | st.integers(1, 120).map(lambda n: on + days(n)))
+    return Assessment(on, steps_possible=positive, next_conversation_on=planned)
+
+
+@st.composite
+def extensions(draw, d0: date) -> Extension:
+    granted = d0 + days(draw(st.integers(0, 400)))
+    return Extension(granted, granted + days(draw(st.integers(-30, 200))))
+
+
+@st.composite
+def relapses_and_return(draw, d0: date) -> tuple[tuple[Relapse, ...], date | None]:
+    """Successive periods back at work, each ended by a relapse, then maybe a last (current) return."""
+    cursor = d0
+    relapses = []
+    for _ in range(draw(st.integers(0, 3))):
+        resumed = cursor + days(draw(st.integers(1, 120)))
+        relapsed = resumed + days(draw(st.integers(1, 40)))  # straddles the 14-day rule
+        relapses.append(Relapse(resumed, relapsed))
+        cursor = relapsed
+    returned = draw(st.none() | st.integers(1, 200).map(lambda n: cursor + days(n)))
+    return tuple(relapses), returned
+
+
+@st.composite
+def formal_facts(draw, d0: date, with_receipts: bool = True) -> FormalFacts:
+    def maybe_after(base: date | None, lo: int, hi: int) -> date | None:
+        if base is None:
+            return None
+        return draw(st.none() | st.integers(lo, hi).map(lambda n: base + days(n)))
+
+    request = maybe_after(d0, 0, 200)
+    assessment_on = maybe_after(request, 0, 80)
+    assessment_received = maybe_after(assessment_on, 0, 10) if with_receipts else None
+    plan_on = maybe_after(assessment_received or assessment_on, 0, 200)
+    plan_received = maybe_after(plan_on, 0, 10) if with_receipts else None
+    return FormalFacts(
+        request_received_on=request,
+        assessment_on=assessment_on,
+        assessment_received_on=assessment_received,
+        assessment_outcome=draw(
+            st.sampled_from([BEOORDELING_TIJDELIJK, BEOORDELING_DEFINITIEF, "", "volledig_ongeschikt"])
+        ),
+        plan_on=plan_on,
+        plan_kind=draw(st.sampled_from([PLAN, GEMOTIVEERD_VERSLAG, ""])),
+        plan_received_on=plan_received,
+        answer_on=maybe_after(plan_received or plan_on, 0, 30),
+    )
+
+
+@st.composite
+def traject_facts(draw, with_closed: bool = True, with_receipts: bool = True) -> TrajectFacts:
+    d0 = draw(st.dates(date(2020, 1, 1), date(2030, 12, 31)))
+
+    def some_dates(max_size: int = 4) -> tuple[date, ...]:
+        return tuple(d0 + days(n) for n in draw(st.lists(OFFSET, max_size=max_size)))
+
+    kind = draw(st.sampled_from([INFORMEEL, FORMEEL]))
+    relapses, returned = draw(relapses_and_return(d0))
+    return TrajectFacts(
+        kind=kind,
+        d0=d0,
+        closed_on=draw(st.none() | st.integers(0, 700).map(lambda n: d0 + days(n))) if with_closed else None,
+        conversations=some_dates(),
+        info_arbeidsarts_on=some_dates(2),
+        assessments=tuple(draw(st.lists(assessments(d0), max_size=3))),
+        stappenplannen=some_dates(2),
+        extensions=tuple(draw(st.lists(extensions(d0), max_size=3))),
+        relapses=relapses,
+        returned_on=returned,
+        definitive_incapacity_on=draw(st.none() | st.integers(-30, 300).map(lambda n: d0 + days(n))),
+        formal=draw(st.none() | formal_facts(d0, with_receipts)) if kind == FORMEEL else None,
+    )
+
+
+AS_OF_OFFSET = st.integers(min_value=-30, max_value=700)
+MANDATORY_FROM = st.none() | st.dates(date(2019, 1, 1), date(2033, 12, 31))
+PROPERTY = settings(max_examples=300, deadline=None)
+
+
+def identity(m: Milestone) -> tuple:
+    """A milestone's identity across dates: code and due date.
+
+    The stappenplan is the exception: there is at most one, and an extension granted after it was met still
+    moves its due date, so it is identified by its code.
+    """
+    return (m.code,) if m.code == STAPPENPLAN else (m.code, m.due)
+
+
+def by_identity(ev: Evaluation) -> dict[tuple, list[Milestone]]:
+    found: dict[tuple, list[Milestone]] = {}
+    for m in ev.milestones:
+        found.setdefault(identity(m), []).append(m)
+    return found
+
+
+@PROPERTY
+@given(facts=traject_facts(), first=AS_OF_OFFSET, second=AS_OF_OFFSET, mandatory_from=MANDATORY_FROM)
+def test_property_met_stays_met_with_the_same_date(facts, first, second, mandatory_from):
+    earlier, later = sorted((facts.d0 + days(first), facts.d0 + days(second)))
+    ev_later = evaluate(facts, later, mandatory_from=mandatory_from)
+    if ev_later.closed:
+        return
+    ev_earlier = evaluate(facts, earlier, mandatory_from=mandatory_from)
+    met_earlier = Counter((identity(m), m.met_on) for m in ev_earlier.milestones if m.state == MET)
+    met_later = Counter((identity(m), m.met_on) for m in ev_later.milestones if m.state == MET)
+    assert not met_earlier - met_later
+
+
+@PROPERTY
+@given(facts=traject_facts(), first=AS_OF_OFFSET, second=AS_OF_OFFSET, mandatory_from=MANDATORY_FROM)
+def test_property_missed_never_becomes_open_again(facts, first, second, mandatory_from):
+    earlier, later = sorted((facts.d0 + days(first), facts.d0 + days(second)))
+    ev_later = evaluate(facts, later, mandatory_from=mandatory_from)
+    if ev_later.closed:
+        return
+    later_by_identity = by_identity(ev_later)
+    for m in evaluate(facts, earlier, mandatory_from=mandatory_from).milestones:
+        if m.state == MISSED:
+            same = later_by_identity.get(identity(m))
+            assert same, f"{m} disappeared"
+            assert all(s.state == MISSED or (s.state == MET and s.late) for s in same)
+
+
+@PROPERTY
+@given(
+    facts=traject_facts(),
+    offset=AS_OF_OFFSET,
+    mandatory_from=MANDATORY_FROM,
+    rnd=st.randoms(use_true_random=False),
+)
+def test_property_deterministic_and_independent_of_the_order_of_facts(facts, offset, mandatory_from, rnd):
+    as_of = facts.d0 + days(offset)
+
+    def shuffled(items: tuple) -> tuple:
+        items = list(items)
+        rnd.shuffle(items)
+        return tuple(items)
+
+    reordered = replace(
+        facts,
+        conversations=shuffled(facts.conversations),
+        info_arbeidsarts_on=shuffled(facts.info_arbeidsarts_on),
+        assessments=shuffled(facts.assessments),
+        stappenplannen=shuffled(facts.stappenplannen),
+        extensions=shuffled(facts.extensions),
+        relapses=shuffled(facts.relapses),
+    )
+    expected = evaluate(facts, as_of, mandatory_from=mandatory_from)
+    assert evaluate(facts, as_of, mandatory_from=mandatory_from) == expected
+    assert evaluate(reordered, as_of, mandatory_from=mandatory_from) == expected
+
+
+@PROPERTY
+@given(facts=traject_facts(), offset=AS_OF_OFFSET, mandatory_from=MANDATORY_FROM)
+def test_property_evaluation_is_consistent(facts, offset, mandatory_from):
+    as_of = facts.d0 + days(offset)
+    ev = evaluate(facts, as_of, mandatory_from=mandatory_from)
+    assert ev.as_of == as_of
+    if ev.closed:
+        assert ev == Evaluation(as_of=as_of, closed=True)
+        return
+
+    for m in ev.milestones:
+        assert m.code in MILESTONE_CODES
+        assert m.state in STATES
+        assert m.advisory is (m.code == ADVIES_EERSTE_GESPREK)
+        if m.state == MET:
+            assert m.met_on is not None and m.met_on <= as_of
+            assert m.late is (m.met_on > m.due)
+        else:
+            assert (m.met_on, m.late) == (None, False)
+        if m.state == MISSED:
+            assert m.due < as_of
+        if m.state == DUE:
+            assert 0 <= (m.due - as_of).days <= 7
+        if m.state == NOT_YET_DUE:
+            assert (m.due - as_of).days > 7
+    assert list(ev.milestones) == sorted(ev.milestones, key=lambda m: (m.due, MILESTONE_CODES.index(m.code)))
+
+    # (d) mandatory needs the setting, a reason, and a missed (or late-met) trigger behind each reason
+    if ev.formal_mandatory:
+        assert mandatory_from is not None
+        assert ev.formal_mandatory_reasons
+    else:
+        assert ev.formal_mandatory_reasons == ()
+    missed = {m.code for m in ev.milestones if m.state == MISSED or m.late}
+    assert set(ev.formal_mandatory_reasons) <= missed & set(MANDATORY_TRIGGERS)
+    if facts.kind == FORMEEL:
+        assert not ev.formal_mandatory and W_VERPLICHT_NOG_NIET_VAN_KRACHT not in ev.warnings
+    if missed & set(MANDATORY_TRIGGERS) and facts.kind != FORMEEL:
+        assert ev.formal_mandatory or W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings
+
+    assert set(ev.warnings) <= set(WARNING_CODES)
+    assert len(set(ev.warnings)) == len(ev.warnings)
+
+    # (f) the entity may start a formal trajectory only when the staff member may
+    if ev.formal_possible_entity:
+        assert ev.formal_possible_staff
+        assert ev.formal_possible_entity_from is not None and ev.formal_possible_entity_from <= as_of
+    assert (ev.formal_possible_entity_from is not None) is ev.formal_possible_staff
+    if ev.formal_possible_staff:
+        assert facts.d0 <= as_of
+        assert ev.formal_possible_entity is (as_of >= ev.formal_possible_entity_from)
+
+
+def known_on(facts: TrajectFacts, as_of: date) -> TrajectFacts:
+    """The facts as the tool knew them on ``as_of``: everything dated later left out."""
+
+    def upto(dates: tuple[date, ...]) -> tuple[date, ...]:
+        return tuple(d for d in dates if d <= as_of)
+
+    def known(d: date | None) -> date | None:
+        return d if d is not None and d <= as_of else None
+
+    relapses, returned = [], known(facts.returned_on)
+    for r in facts.relapses:
+        if r.relapsed_on <= as_of:
+            relapses.append(r)
+        elif r.resumed_on <= as_of:
+            returned = r.resumed_on  # back at work that day; the relapse had not happened yet
+    f = facts.formal
+    return replace(
+        facts,
+        closed_on=known(facts.closed_on),
+        conversations=upto(facts.conversations),
+        info_arbeidsarts_on=upto(facts.info_arbeidsarts_on),
+        assessments=tuple(a for a in facts.assessments if a.on <= as_of),
+        stappenplannen=upto(facts.stappenplannen),
+        extensions=tuple(e for e in facts.extensions if e.granted_on <= as_of),
+        relapses=tuple(relapses),
+        returned_on=returned,
+        definitive_incapacity_on=known(facts.definitive_incapacity_on),
+        formal=None
+        if f is None
+        else replace(
+            f,
+            request_received_on=known(f.request_received_on),
+            assessment_on=known(f.assessment_on),
+            plan_on=known(f.plan_on),
+            answer_on=known(f.answer_on),
+        ),
+    )
+
+
+@PROPERTY
+@given(facts=traject_facts(with_receipts=False), offset=AS_OF_OFFSET, mandatory_from=MANDATORY_FROM)
+def test_property_only_facts_dated_on_or_before_as_of_count(facts, offset, mandatory_from):
+    # Receipt dates are left out: an unknown receipt defaults to the event's own date, a known later one
+    # postpones the term, so "not yet received" and "not registered" differ on purpose.
+    as_of = facts.d0 + days(offset)
+    assert evaluate(facts, as_of, mandatory_from=mandatory_from) == evaluate(
+        known_on(facts, as_of), as_of, mandatory_from=mandatory_from
+    )
+
+
+@PROPERTY
+@given(
+    d=st.dates(date(1900, 1, 1), date(2100, 12, 31)),
+    n=st.integers(min_value=0, max_value=600),
+)
+def test_property_add_months(d, n):
+    result = add_months(d, n)
+    assert isinstance(result, date)
+    assert (result.year * 12 + result.month) - (d.year * 12 + d.month) == n
+    assert result.day <= d.day
+    # clamped only when the target month is too short
+    assert result.day == d.day or (result + days(1)).day == 1
+
+
+def test_late_step_does_not_undo_a_mandatory_formal_trajectory():
+    """The circular looks at the situation when the term ends: a late assessment leaves the obligation."""
+    d0 = date(2026, 1, 20)
+    late = TrajectFacts(
+        kind=INFORMEEL,
+        d0=d0,
+        assessments=(
+            Assessment(on=date(2026, 6, 1), steps_possible=False, next_conversation_on=date(2026, 7, 1)),
+        ),
+    )
+    on_time = TrajectFacts(
+        kind=INFORMEEL,
+        d0=d0,
+        assessments=(
+            Assessment(on=date(2026, 5, 20), steps_possible=False, next_conversation_on=date(2026, 7, 1)),
+        ),
+    )
+    ev_late = evaluate(late, date(2026, 6, 2), mandatory_from=date(2026, 1, 1))
+    assert ev_late.formal_mandatory and ev_late.formal_mandatory_reasons == (INSCHATTING_4_MAANDEN,)
+    assert not evaluate(on_time, date(2026, 6, 2), mandatory_from=date(2026, 1, 1)).formal_mandatory
+    # without the setting: the warning stays too
+    assert W_VERPLICHT_NOG_NIET_VAN_KRACHT in evaluate(late, date(2026, 6, 2)).warnings
