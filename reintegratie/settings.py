@@ -156,6 +156,7 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
@@ -170,6 +171,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=DEADLINE_JOB_HOUR, minute=DEADLINE_JOB_MINUTE),
     },
 }
+
+# Base URL used in e-mails (links to dossiers).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 
 # The date from which the circular's *mandatory* start of a formal trajectory applies ("the first day of
 # the month after the VPS amendment"). Not fixed yet: empty means "not in force", and the tool warns

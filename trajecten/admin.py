@@ -160,3 +160,12 @@ class SignaalAdmin(admin.ModelAdmin):
     list_filter = ["soort", "mijlpaal", "opgelost_op"]
     raw_id_fields = ["traject"]
     list_select_related = ["traject__personeelslid"]
+
+
+@admin.register(m.Notificatie)
+class NotificatieAdmin(admin.ModelAdmin):
+    list_display = ["onderwerp", "soort", "ontvanger", "sleutel", "verzonden_op", "pogingen"]
+    list_filter = ["soort", ("verzonden_op", admin.EmptyFieldListFilter)]
+    search_fields = ["onderwerp", "ontvanger__username", "sleutel"]
+    list_select_related = ["ontvanger"]
+    readonly_fields = ["aangemaakt_op", "verzonden_op", "pogingen", "laatste_fout"]

@@ -554,3 +554,38 @@ class Signaal(models.Model):
 
     def __str__(self):
         return f"{self.get_soort_display()} {self.mijlpaal} {self.vervaldatum:%d/%m/%Y}"
+
+
+class Notificatie(models.Model):
+    """An e-mail to send once: a coach's daily digest, or HR's message that a formal trajectory is mandatory.
+
+    The unique key (soort, ontvanger, sleutel) makes recording idempotent; ``verzonden_op`` is set in the
+    same transaction as the send, and a failed send stays unsent (with its error) for the next attempt.
+    """
+
+    class Soort(models.TextChoices):
+        DIGEST = "digest", _("Dagelijks overzicht voor de coach")
+        FORMEEL_VERPLICHT = "formeel_verplicht", _("Formeel traject verplicht (HR)")
+
+    soort = models.CharField(_("soort"), max_length=30, choices=Soort.choices)
+    ontvanger = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notificaties"
+    )
+    sleutel = models.CharField(_("sleutel"), max_length=60)
+    onderwerp = models.CharField(_("onderwerp"), max_length=200)
+    inhoud = models.TextField(_("inhoud"))
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    verzonden_op = models.DateTimeField(_("verzonden op"), null=True, blank=True)
+    pogingen = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    laatste_fout = models.TextField(_("laatste fout"), blank=True)
+
+    class Meta:
+        verbose_name = _("notificatie")
+        verbose_name_plural = _("notificaties")
+        indexes = [models.Index(fields=["verzonden_op"])]
+        constraints = [
+            models.UniqueConstraint(fields=["soort", "ontvanger", "sleutel"], name="notificatie_een_keer")
+        ]
+
+    def __str__(self):
+        return self.onderwerp

@@ -139,4 +139,7 @@ def refresh_summaries(qs: QuerySet[Traject], as_of: date, batch_size: int = 2000
 
 
 def refresh_one(traject_id: int, as_of: date) -> None:
-    refresh_summaries(Traject.objects.filter(pk=traject_id), as_of)
+    """After a change to one dossier: refresh its summary and resolve the signals it meets."""
+    from .monitoring import sync_one
+
+    sync_one(traject_id, as_of)

@@ -1,0 +1,97 @@
+"""End to end: the deadline task goes through the real Redis broker to a real Celery worker process."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from datetime import date
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from reintegratie.celery import app
+from trajecten import models as m
+from trajecten.tasks import run_deadline_job
+
+from .factories import GebruikerFactory, PersoneelslidFactory, TrajectFactory
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def worker_queue():
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "reintegratie.settings_test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+    }
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "reintegratie",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    old = (app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    try:
+        yield queue
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = old
+        proc.terminate()
+        try:
+            out, _ = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+        print(out.decode(errors="replace")[-3000:])
+
+
+def test_job_runs_in_a_real_worker(entiteit_a, worker_queue):
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+    coach = GebruikerFactory(username="coach.w", email="coach.w@example.be", entiteit=entiteit_a)
+    t = TrajectFactory(
+        personeelslid=PersoneelslidFactory(entiteit=entiteit_a), d0=date(2026, 1, 31), coach=coach
+    )
+
+    result = run_deadline_job.apply_async(args=["2026-04-01"], queue=worker_queue)
+    summary = result.get(timeout=90)
+    assert summary["evaluated"] == 1 and summary["raised"] > 0 and summary["notifications_recorded"] == 1
+    assert m.Signaal.objects.filter(traject=t, soort="te_laat", mijlpaal="gesprek_2_maanden").exists()
+
+    # the worker then sends the digest through the chained send_notifications task
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if m.Notificatie.objects.filter(verzonden_op__isnull=False).exists():
+            break
+        time.sleep(0.5)
+    note = m.Notificatie.objects.get()
+    assert note.verzonden_op is not None and note.pogingen == 1
+
+    # run again through the worker: nothing new, nothing sent twice
+    again = run_deadline_job.apply_async(args=["2026-04-01"], queue=worker_queue).get(timeout=90)
+    assert (again["raised"], again["notifications_recorded"]) == (0, 0)
+    assert m.Notificatie.objects.count() == 1

@@ -1,0 +1,278 @@
+"""The deadline job: evaluate every open trajectory, keep its signals in step, record and send notifications.
+
+- Batches of trajectories by primary key (keyset pagination): memory stays bounded at any scale.
+- Per batch a fixed number of queries: the trajectories with their rule data, their open signals, one
+  bulk insert, one bulk resolve, one bulk summary update.
+- Idempotent: desired signals are compared with the open ones; running twice on a day changes nothing.
+  A run that dies halfway is simply run again.
+- An error in one trajectory is logged and counted; the others go on.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from entiteiten.models import Gebruiker
+
+from . import deadlines as dl
+from .labels import MIJLPALEN
+from .models import Notificatie, Signaal, Traject
+from .services import SUMMARY_FIELDS, apply_summary, facts_of, with_rule_data
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 2000
+SignalKey = tuple[str, str, date]  # (soort, mijlpaal, vervaldatum)
+
+
+def desired_signals(ev: dl.Evaluation) -> set[SignalKey]:
+    """The signals one evaluation calls for."""
+    if ev.closed:
+        return set()
+    out: set[SignalKey] = set()
+    by_code = {}
+    for m in ev.milestones:
+        if m.advisory:
+            continue
+        by_code.setdefault(m.code, m)
+        if m.state == dl.MISSED:
+            out.add((Signaal.Soort.TE_LAAT, m.code, m.due))
+        elif m.state == dl.DUE:
+            out.add((Signaal.Soort.BINNENKORT, m.code, m.due))
+    for code in ev.formal_mandatory_reasons:
+        out.add((Signaal.Soort.FORMEEL_VERPLICHT, code, by_code[code].due))
+    if dl.W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings:
+        for m in ev.milestones:
+            if (
+                m.code in dl.MANDATORY_TRIGGERS
+                and m.state == dl.MISSED
+                and m.code not in ev.formal_mandatory_reasons
+            ):
+                out.add((Signaal.Soort.FORMEEL_WAARSCHUWING, m.code, m.due))
+    return out
+
+
+@dataclass
+class JobResult:
+    as_of: date
+    dry_run: bool = False
+    evaluated: int = 0
+    raised: int = 0
+    resolved: int = 0
+    errors: int = 0
+    summaries_changed: int = 0
+    notifications_recorded: int = 0
+    raised_signals: list[tuple[int, SignalKey]] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "dry_run": self.dry_run,
+            "evaluated": self.evaluated,
+            "raised": self.raised,
+            "resolved": self.resolved,
+            "errors": self.errors,
+            "summaries_changed": self.summaries_changed,
+            "notifications_recorded": self.notifications_recorded,
+        }
+
+
+def sync_batch(batch: list[Traject], as_of: date, result: JobResult, raise_new: bool = True) -> None:
+    """Bring the signals and summaries of one batch of (prefetched) trajectories in step with the rules.
+
+    With ``raise_new`` False (after a single dossier change) signals only resolve; raising them, with
+    the day's digest, is the nightly job's.
+    """
+    ids = [t.pk for t in batch]
+    open_signals: dict[int, dict[SignalKey, Signaal]] = {}
+    for s in Signaal.objects.filter(traject_id__in=ids, opgelost_op__isnull=True):
+        open_signals.setdefault(s.traject_id, {})[(s.soort, s.mijlpaal, s.vervaldatum)] = s
+    new: list[Signaal] = []
+    resolve: list[int] = []
+    dirty: list[Traject] = []
+    for t in batch:
+        try:
+            ev = dl.evaluate(facts_of(t), as_of, mandatory_from=settings.FORMEEL_VERPLICHT_VANAF)
+            wanted = desired_signals(ev)
+            if apply_summary(t, as_of):
+                dirty.append(t)
+        except Exception:
+            log.exception("deadline job: trajectory %s could not be evaluated", t.pk)
+            result.errors += 1
+            continue
+        result.evaluated += 1
+        existing = open_signals.get(t.pk, {})
+        for key in wanted - existing.keys() if raise_new else ():
+            new.append(
+                Signaal(
+                    traject_id=t.pk, soort=key[0], mijlpaal=key[1], vervaldatum=key[2], opgemerkt_op=as_of
+                )
+            )
+            result.raised_signals.append((t.pk, key))
+        resolve += [s.pk for key, s in existing.items() if key not in wanted]
+    result.raised += len(new)
+    result.resolved += len(resolve)
+    result.summaries_changed += len(dirty)
+    if result.dry_run:
+        return
+    with transaction.atomic():
+        Signaal.objects.bulk_create(new, ignore_conflicts=True)
+        if resolve:
+            Signaal.objects.filter(pk__in=resolve).update(opgelost_op=as_of)
+        if dirty:
+            Traject.objects.bulk_update(dirty, SUMMARY_FIELDS)
+
+
+def open_trajecten() -> QuerySet[Traject]:
+    return Traject.objects.exclude(status=Traject.Status.AFGESLOTEN)
+
+
+def run(
+    as_of: date | None = None, dry_run: bool = False, batch_size: int = BATCH_SIZE, notify: bool = True
+) -> JobResult:
+    as_of = as_of or timezone.localdate()
+    result = JobResult(as_of=as_of, dry_run=dry_run)
+    last = 0
+    base = open_trajecten().order_by("pk")
+    while True:
+        batch = list(with_rule_data(base.filter(pk__gt=last))[:batch_size])
+        if not batch:
+            break
+        sync_batch(batch, as_of, result)
+        last = batch[-1].pk
+    if not dry_run:
+        # Closed trajectories raise nothing: whatever was still open for them is resolved.
+        result.resolved += Signaal.objects.filter(
+            opgelost_op__isnull=True, traject__status=Traject.Status.AFGESLOTEN
+        ).update(opgelost_op=as_of)
+        if notify:
+            result.notifications_recorded = record_notifications(as_of)
+    log.info("deadline job: %s", result.as_dict())
+    return result
+
+
+def sync_one(traject_id: int, as_of: date) -> None:
+    """After a change to one dossier: its summary is refreshed and its met signals resolve at once."""
+    batch = list(with_rule_data(Traject.objects.filter(pk=traject_id)))
+    if batch:
+        sync_batch(batch, as_of, JobResult(as_of=as_of), raise_new=False)
+        if batch[0].status == Traject.Status.AFGESLOTEN:
+            Signaal.objects.filter(traject_id=traject_id, opgelost_op__isnull=True).update(opgelost_op=as_of)
+
+
+# --- notifications ----------------------------------------------------------------------------------
+
+
+def _link(traject_id: int) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("dossier", args=[traject_id])
+
+
+def _line(s: Signaal) -> str:
+    label = MIJLPALEN.get(s.mijlpaal, s.mijlpaal)
+    what = {
+        Signaal.Soort.TE_LAAT: "termijn overschreden",
+        Signaal.Soort.BINNENKORT: "termijn verstrijkt binnenkort",
+        Signaal.Soort.FORMEEL_VERPLICHT: "FORMEEL TRAJECT VERPLICHT",
+        Signaal.Soort.FORMEEL_WAARSCHUWING: "formeel traject zou verplicht zijn (nog niet van kracht)",
+    }[s.soort]
+    return (
+        f"- personeelsnummer {s.traject.personeelslid.personeelsnummer}: {label} – {what} "
+        f"(uiterlijk {s.vervaldatum:%d/%m/%Y})\n  {_link(s.traject_id)}"
+    )
+
+
+def record_notifications(as_of: date) -> int:
+    """Record (once) today's digests and HR messages. Contents name staff members by number only."""
+    raised = list(
+        Signaal.objects.filter(opgemerkt_op=as_of, opgelost_op__isnull=True)
+        .select_related("traject__personeelslid", "traject__coach")
+        .order_by("traject__coach_id", "vervaldatum", "traject_id")
+    )
+    if not raised:
+        return 0
+    entiteit_ids = {s.traject.entiteit_id for s in raised}
+    hr_by_entity: dict[int, list[Gebruiker]] = {}
+    for u in Gebruiker.objects.filter(rol=Gebruiker.Rol.HR, is_active=True, entiteit_id__in=entiteit_ids):
+        hr_by_entity.setdefault(u.entiteit_id, []).append(u)
+
+    digests: dict[int, list[Signaal]] = {}
+    recipients: dict[int, Gebruiker] = {}
+    notes: list[Notificatie] = []
+    for s in raised:
+        # Trajectories without a coach: HR of the entity follows them up and gets the digest.
+        for user in [s.traject.coach] if s.traject.coach_id else hr_by_entity.get(s.traject.entiteit_id, []):
+            if user.is_active and user.email:
+                digests.setdefault(user.pk, []).append(s)
+                recipients[user.pk] = user
+        if s.soort == Signaal.Soort.FORMEEL_VERPLICHT:
+            for hr in hr_by_entity.get(s.traject.entiteit_id, []):
+                if hr.email:
+                    notes.append(
+                        Notificatie(
+                            soort=Notificatie.Soort.FORMEEL_VERPLICHT,
+                            ontvanger=hr,
+                            sleutel=f"signaal-{s.pk}",
+                            onderwerp="Re-integratie: een formeel traject is verplicht",
+                            inhoud=(
+                                "Voor een traject van uw entiteit is een formeel re-integratietraject verplicht "
+                                "geworden (omzendbrief re-integratie, punt 4.3).\n\n" + _line(s) + "\n"
+                            ),
+                        )
+                    )
+    for user_id, signals in digests.items():
+        body = "\n".join(_line(s) for s in signals)
+        notes.append(
+            Notificatie(
+                soort=Notificatie.Soort.DIGEST,
+                ontvanger=recipients[user_id],
+                sleutel=as_of.isoformat(),
+                onderwerp=f"Re-integratie: overzicht van {as_of:%d/%m/%Y}",
+                inhoud=(
+                    f"Goedemorgen,\n\nDit is wat op {as_of:%d/%m/%Y} dringend of te laat werd in uw trajecten:\n\n"
+                    f"{body}\n\nDit bericht bevat geen namen; open het dossier via de link.\n"
+                ),
+            )
+        )
+    before = Notificatie.objects.count()
+    Notificatie.objects.bulk_create(notes, ignore_conflicts=True)  # the unique key makes this idempotent
+    return Notificatie.objects.count() - before
+
+
+def send_pending(limit: int = 500) -> tuple[int, int]:
+    """Send every recorded, unsent notification once; returns (sent, failed). Safe to run concurrently."""
+    sent = failed = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Notificatie.objects.select_for_update(skip_locked=True)
+                .filter(verzonden_op__isnull=True, pogingen__lt=settings.NOTIFICATION_MAX_ATTEMPTS)
+                .select_related("ontvanger")
+                .order_by("pk")[:limit]
+            )
+            if not batch:
+                return sent, failed
+            for n in batch:
+                try:
+                    send_mail(n.onderwerp, n.inhoud, None, [n.ontvanger.email])
+                except Exception as exc:  # noqa: BLE001 - any transport error: keep it for a retry
+                    log.warning("notification %s not sent: %s", n.pk, exc)
+                    n.pogingen += 1
+                    n.laatste_fout = str(exc)[:1000]
+                    failed += 1
+                else:
+                    n.pogingen += 1
+                    n.verzonden_op = datetime.now(tz=timezone.get_current_timezone())
+                    n.laatste_fout = ""
+                    sent += 1
+            Notificatie.objects.bulk_update(batch, ["verzonden_op", "pogingen", "laatste_fout"])
+        if len(batch) < limit or failed:
+            return sent, failed
