@@ -111,7 +111,7 @@ def sync_batch(batch: list[Traject], as_of: date, result: JobResult, raise_new: 
             continue
         result.evaluated += 1
         existing = open_signals.get(t.pk, {})
-        for key in wanted - existing.keys() if raise_new else ():
+        for key in sorted(wanted - existing.keys()) if raise_new else ():
             new.append(
                 Signaal(
                     traject_id=t.pk, soort=key[0], mijlpaal=key[1], vervaldatum=key[2], opgemerkt_op=as_of
