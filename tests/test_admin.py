@@ -22,7 +22,8 @@ def operator_client(client):
 
 
 @pytest.mark.parametrize(
-    "model", [m for m in admin.site._registry if m._meta.app_label in ("entiteiten", "trajecten")]
+    "model",
+    [m for m in admin.site._registry if m._meta.app_label in ("entiteiten", "trajecten", "rapportering")],
 )
 def test_changelist_search_and_add(operator_client, model):
     opts = model._meta

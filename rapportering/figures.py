@@ -1,0 +1,362 @@
+"""The figures of the EOC (per entity) and HOC (VO-wide) reports, circular section 6.
+
+One set-based fetch (a fixed number of queries whatever the size), then per-trajectory metrics in
+plain Python (``metrics_of``) and aggregation (``aggregate``). Anonymity is applied when figures are
+presented (``suppress_table``/``Cell``), never in the raw counts, so the same figures feed the PDF, the
+CSV/XLSX exports and the dashboards.
+
+Definitions (also printed in the reports' explanations):
+- a trajectory's start is D0, or the registration date for a preventive trajectory;
+- *active* in the period: started on or before its end and not closed before its start;
+- *started* / *closed*: start / closing date in the period; *ongoing*: active and not closed at its end;
+- entity-crossing trajectories count with the entity of origin, and again in the column
+  "entiteitsoverschrijdend" (so the types do not add up to the total);
+- timeliness is measured on informal trajectories with a D0 that started in the period;
+- duration of absence: D0 to the first effective return, for returns in the period;
+- relapse within 3 / 12 months of a return in the period.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Prefetch, Q
+
+from entiteiten.models import Entiteit
+from trajecten import deadlines as dl
+from trajecten.models import Betrokkenheid, Gesprek, Herval, Inschatting, Maatregel, Stappenplan, Traject
+from trajecten.services import facts_of
+
+TYPES = ("informeel", "formeel", "preventief", "entiteitsoverschrijdend")
+
+
+@dataclass(frozen=True)
+class Periode:
+    start: date
+    end: date
+
+    @classmethod
+    def year(cls, year: int) -> Periode:
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+    def __contains__(self, d: date | None) -> bool:
+        return d is not None and self.start <= d <= self.end
+
+    @property
+    def label(self) -> str:
+        if self.start.month == 1 and self.start.day == 1 and self.end == date(self.start.year, 12, 31):
+            return str(self.start.year)
+        return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+
+
+@dataclass
+class Metrics:
+    """What one trajectory contributes to the figures of a period."""
+
+    entiteit_id: int
+    types: tuple[str, ...]
+    active: bool
+    started: bool
+    closed: bool
+    ongoing: bool
+    outcome: str = ""
+    timeliness_eligible: bool = False
+    gesprek_6w: bool = False
+    gesprek_2m: bool = False
+    early_contact: bool = False
+    positive: bool = False
+    stappenplan_2m: bool = False
+    verplicht: bool = False
+    waarschuwing: bool = False
+    measures: tuple[str, ...] = ()
+    has_measures: bool = False
+    return_days: int | None = None
+    relapse_3m: bool = False
+    relapse_12m: bool = False
+    actors: frozenset[str] = frozenset()
+
+
+def fetch(periode: Periode, entiteit_ids: list[int] | None = None) -> list[Traject]:
+    """Every trajectory active in the period, or with a return or relapse in it, with what metrics read."""
+    qs = Traject.objects.filter(
+        Q(d0__lte=periode.end) | Q(d0__isnull=True, aangemaakt_op__date__lte=periode.end)
+    ).filter(Q(afgesloten_op__isnull=True) | Q(afgesloten_op__gte=periode.start))
+    if entiteit_ids is not None:
+        qs = qs.filter(entiteit_id__in=entiteit_ids)
+    return list(
+        qs.select_related("formeel_verloop").prefetch_related(
+            Prefetch("gesprek_set", queryset=Gesprek.objects.only("id", "traject_id", "datum", "soort")),
+            Prefetch(
+                "inschatting_set",
+                queryset=Inschatting.objects.only(
+                    "id", "traject_id", "datum", "uitkomst", "volgend_gesprek_op"
+                ),
+            ),
+            Prefetch(
+                "stappenplan_set",
+                queryset=Stappenplan.objects.prefetch_related(
+                    Prefetch("maatregelen", queryset=Maatregel.objects.only("id", "stappenplan_id", "soort"))
+                ),
+            ),
+            "verlenging_set",
+            Prefetch("herval_set", queryset=Herval.objects.only("id", "traject_id", "hervat_op", "datum")),
+            Prefetch(
+                "betrokkenheid_set", queryset=Betrokkenheid.objects.only("id", "traject_id", "actor", "vanaf")
+            ),
+        )
+    )
+
+
+def start_of(t: Traject) -> date:
+    return t.d0 or t.aangemaakt_op.date()
+
+
+def metrics_of(t: Traject, periode: Periode, mandatory_from: date | None) -> Metrics:
+    start = start_of(t)
+    active = start <= periode.end and (t.afgesloten_op is None or t.afgesloten_op >= periode.start)
+    types = (t.soort,) + (("entiteitsoverschrijdend",) if t.doel_entiteit_id else ())
+    m = Metrics(
+        entiteit_id=t.entiteit_id,
+        types=types,
+        active=active,
+        started=start in periode,
+        closed=t.afgesloten_op in periode,
+        ongoing=active and (t.afgesloten_op is None or t.afgesloten_op > periode.end),
+    )
+    if m.closed:
+        m.outcome = t.uitkomst
+    if active:
+        m.actors = frozenset(b.actor for b in t.betrokkenheid_set.all() if b.vanaf <= periode.end)
+        m.measures = tuple(
+            mr.soort for s in t.stappenplan_set.all() if s.datum in periode for mr in s.maatregelen.all()
+        )
+    m.has_measures = any(s.maatregelen.all() for s in t.stappenplan_set.all())
+
+    gesprekken = sorted(g.datum for g in t.gesprek_set.all() if g.soort == Gesprek.Soort.GESPREK)
+    inschattingen = sorted(t.inschatting_set.all(), key=lambda i: i.datum)
+    first_talk = min([*gesprekken, *(i.datum for i in inschattingen)], default=None)
+    if t.d0 and first_talk:
+        m.early_contact = first_talk <= t.d0 + timedelta(days=42)
+
+    if t.soort == Traject.Soort.INFORMEEL and t.d0 and m.started:
+        m.timeliness_eligible = True
+        m.gesprek_6w = m.early_contact
+        m.gesprek_2m = first_talk is not None and first_talk <= dl.add_months(t.d0, 2)
+        positive = next((i for i in inschattingen if i.uitkomst == dl.STAPPEN_MOGELIJK), None)
+        if positive:
+            m.positive = True
+            plans = [s.datum for s in t.stappenplan_set.all() if s.datum >= positive.datum]
+            m.stappenplan_2m = bool(plans) and min(plans) <= dl.add_months(positive.datum, 2)
+        as_of = min(periode.end, t.afgesloten_op or periode.end)
+        ev = dl.evaluate(replace(facts_of(t), closed_on=None), as_of, mandatory_from=mandatory_from)
+        m.verplicht = ev.formal_mandatory
+        m.waarschuwing = dl.W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings
+
+    returns = sorted(
+        [h.hervat_op for h in t.herval_set.all()] + ([t.werkhervatting_op] if t.werkhervatting_op else [])
+    )
+    if t.d0 and returns and returns[0] in periode:
+        first = returns[0]
+        m.return_days = (first - t.d0).days
+        relapses = [h.datum for h in t.herval_set.all() if h.hervat_op == first]
+        m.relapse_3m = any(r <= dl.add_months(first, 3) for r in relapses)
+        m.relapse_12m = any(r <= dl.add_months(first, 12) for r in relapses)
+    return m
+
+
+@dataclass
+class Duration:
+    n: int = 0
+    q1: float | None = None
+    median: float | None = None
+    q3: float | None = None
+
+    @classmethod
+    def of(cls, days: list[int]) -> Duration:
+        if not days:
+            return cls()
+        if len(days) == 1:
+            return cls(1, days[0], days[0], days[0])
+        q1, med, q3 = statistics.quantiles(days, n=4, method="inclusive")
+        return cls(len(days), q1, med, q3)
+
+
+@dataclass
+class Figures:
+    """Raw (unsuppressed) counts of one group of trajectories in one period."""
+
+    started: Counter = field(default_factory=Counter)
+    ongoing: Counter = field(default_factory=Counter)
+    closed: Counter = field(default_factory=Counter)
+    active: Counter = field(default_factory=Counter)
+    timeliness: Counter = field(default_factory=Counter)
+    measures: Counter = field(default_factory=Counter)
+    trajecten_met_maatregel: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+    duration: Duration = field(default_factory=Duration)
+    duration_early: Duration = field(default_factory=Duration)
+    duration_late: Duration = field(default_factory=Duration)
+    duration_with_measures: Duration = field(default_factory=Duration)
+    duration_without_measures: Duration = field(default_factory=Duration)
+    relapse: Counter = field(default_factory=Counter)
+    actors: Counter = field(default_factory=Counter)
+    persons: int = 0
+
+
+def aggregate(metrics: list[Metrics]) -> Figures:
+    f = Figures()
+    durations, early, late, with_m, without_m = [], [], [], [], []
+    for m in metrics:
+        for kind, flag in (
+            ("started", m.started),
+            ("ongoing", m.ongoing),
+            ("closed", m.closed),
+            ("active", m.active),
+        ):
+            if flag:
+                counter = getattr(f, kind)
+                counter.update(m.types)
+                counter["totaal"] += 1
+        if m.active:
+            f.persons += 1
+            f.actors.update(m.actors)
+            if m.measures:
+                f.trajecten_met_maatregel += 1
+                f.measures.update(m.measures)
+        if m.outcome:
+            f.outcomes[m.outcome] += 1
+        if m.timeliness_eligible:
+            f.timeliness["eligible"] += 1
+            for name in (
+                "gesprek_6w",
+                "gesprek_2m",
+                "positive",
+                "stappenplan_2m",
+                "verplicht",
+                "waarschuwing",
+            ):
+                f.timeliness[name] += int(getattr(m, name))
+        if m.return_days is not None:
+            durations.append(m.return_days)
+            (early if m.early_contact else late).append(m.return_days)
+            (with_m if m.has_measures else without_m).append(m.return_days)
+            f.relapse["returns"] += 1
+            f.relapse["within_3m"] += int(m.relapse_3m)
+            f.relapse["within_12m"] += int(m.relapse_12m)
+    f.duration = Duration.of(durations)
+    f.duration_early = Duration.of(early)
+    f.duration_late = Duration.of(late)
+    f.duration_with_measures = Duration.of(with_m)
+    f.duration_without_measures = Duration.of(without_m)
+    return f
+
+
+@dataclass
+class Report:
+    periode: Periode
+    total: Figures
+    per_entity: dict[int, Figures]
+    entities: list[Entiteit]
+    per_domain: dict[str, Figures]
+    generated_on: date
+
+
+def build(
+    periode: Periode, entiteiten: list[Entiteit] | None = None, generated_on: date | None = None
+) -> Report:
+    """Figures of the given entities (all when None): total, per entity and per beleidsdomein."""
+    from django.utils import timezone
+
+    ids = [e.pk for e in entiteiten] if entiteiten is not None else None
+    mandatory_from = settings.FORMEEL_VERPLICHT_VANAF
+    all_metrics = [metrics_of(t, periode, mandatory_from) for t in fetch(periode, ids)]
+    entities = (
+        entiteiten if entiteiten is not None else list(Entiteit.objects.order_by("beleidsdomein", "naam"))
+    )
+    by_entity: dict[int, list[Metrics]] = {}
+    for m in all_metrics:
+        by_entity.setdefault(m.entiteit_id, []).append(m)
+    domains: dict[str, list[Metrics]] = {}
+    for e in entities:
+        domains.setdefault(e.beleidsdomein, []).extend(by_entity.get(e.pk, []))
+    return Report(
+        periode=periode,
+        total=aggregate(all_metrics),
+        per_entity={e.pk: aggregate(by_entity.get(e.pk, [])) for e in entities},
+        entities=entities,
+        per_domain={d: aggregate(ms) for d, ms in sorted(domains.items())},
+        generated_on=generated_on or timezone.localdate(),
+    )
+
+
+# --- anonymity ------------------------------------------------------------------------------------
+
+
+def threshold() -> int:
+    return settings.REPORT_MIN_CELL
+
+
+def is_small(n: int | None) -> bool:
+    return n is not None and 0 < n < threshold()
+
+
+def suppress_table(
+    rows: list[list[int]], row_totals: bool = True, col_totals: bool = True
+) -> list[list[bool]]:
+    """Which cells to hide. Primary: 0 < n < threshold. Secondary: wherever a row or column (with its
+    total shown) has exactly one hidden cell, the smallest other non-zero cell is hidden too, so that
+    no hidden figure can be computed back from a total. Repeats until stable."""
+    hidden = [[is_small(v) for v in row] for row in rows]
+
+    def fix(cells: list[tuple[int, int]]) -> bool:
+        hid = [(r, c) for r, c in cells if hidden[r][c]]
+        if len(hid) != 1:
+            return False
+        candidates = [(rows[r][c], r, c) for r, c in cells if not hidden[r][c] and rows[r][c] > 0]
+        if not candidates:
+            return False
+        _, r, c = min(candidates)
+        hidden[r][c] = True
+        return True
+
+    changed = True
+    while changed:
+        changed = False
+        if row_totals:
+            for r in range(len(rows)):
+                changed |= fix([(r, c) for c in range(len(rows[r]))])
+        if col_totals and rows:
+            for c in range(len(rows[0])):
+                changed |= fix([(r, c) for r in range(len(rows))])
+    return hidden
+
+
+def show(n: int | None, hidden: bool | None = None) -> str:
+    """A count as shown in a report: "<5" when hidden."""
+    if n is None:
+        return "—"
+    if hidden if hidden is not None else is_small(n):
+        return f"<{threshold()}"
+    return str(n)
+
+
+def share(part: int, whole: int) -> str:
+    """A percentage, only when neither the part nor the rest identifies fewer than threshold persons."""
+    if whole == 0:
+        return "—"
+    if whole < threshold() or is_small(part) or is_small(whole - part):
+        return "verborgen"
+    return f"{round(100 * part / whole)}%"
+
+
+def days(d: Duration, attr: str) -> str:
+    if d.n == 0:
+        return "—"
+    if d.n < threshold():
+        return f"<{threshold()}"
+    value = getattr(d, attr)
+    return f"{value:.0f}"

@@ -1,0 +1,92 @@
+"""Generating and storing the yearly reports (EOC per entity, HOC, template, extract)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from entiteiten.models import Entiteit
+
+from . import figures as fg
+from . import pdf
+from .exports import table_rows, to_csv, to_xlsx
+from .models import Rapport
+from .tables import entity_table, extract_rows, report_tables, template_rows
+
+log = logging.getLogger(__name__)
+
+HOC_KINDS = [
+    Rapport.Soort.HOC_PDF,
+    Rapport.Soort.HOC_XLSX,
+    Rapport.Soort.HOC_CSV,
+    Rapport.Soort.SJABLOON_XLSX,
+    Rapport.Soort.SJABLOON_CSV,
+    Rapport.Soort.EXTRACT_XLSX,
+]
+EOC_KINDS = [Rapport.Soort.EOC_PDF, Rapport.Soort.EOC_XLSX]
+
+
+def request_year(year: int, user, entiteiten: list[Entiteit] | None = None) -> list[Rapport]:
+    """Queue the reports of a year: every EOC and the VO-wide ones (AgO), or one entity's EOC (HR)."""
+    rows = []
+    if entiteiten is None:
+        rows += [Rapport(soort=k, jaar=year, aangevraagd_door=user) for k in HOC_KINDS]
+        entiteiten = list(Entiteit.objects.filter(actief=True).order_by("naam"))
+    rows += [
+        Rapport(soort=k, jaar=year, entiteit=e, aangevraagd_door=user) for e in entiteiten for k in EOC_KINDS
+    ]
+    return Rapport.objects.bulk_create(rows)
+
+
+def hoc_tables(report: fg.Report):
+    tables = report_tables(report.total)
+    tables.insert(1, entity_table(report))
+    return tables
+
+
+def content_for(r: Rapport, report: fg.Report) -> bytes:
+    """The file of one report, from the year's figures (computed once per batch)."""
+    if r.soort == Rapport.Soort.HOC_PDF:
+        ctx = pdf.context_from(report, None)
+        return pdf.render(ctx)
+    if r.soort == Rapport.Soort.HOC_XLSX:
+        return to_xlsx({"HOC": table_rows(hoc_tables(report)), "Standaardsjabloon": template_rows(report)})
+    if r.soort == Rapport.Soort.HOC_CSV:
+        return to_csv(table_rows(hoc_tables(report)))
+    if r.soort == Rapport.Soort.SJABLOON_XLSX:
+        return to_xlsx({"Standaardsjabloon": template_rows(report)})
+    if r.soort == Rapport.Soort.SJABLOON_CSV:
+        return to_csv(template_rows(report))
+    if r.soort == Rapport.Soort.EXTRACT_XLSX:
+        return to_xlsx({"Extract arbeidsarts": extract_rows(report)})
+    if r.soort == Rapport.Soort.EOC_PDF:
+        return pdf.render(pdf.context_from(report, r.entiteit))
+    if r.soort == Rapport.Soort.EOC_XLSX:
+        return to_xlsx({r.entiteit.code: table_rows(report_tables(report.per_entity[r.entiteit_id]))})
+    raise ValueError(r.soort)
+
+
+def generate(ids: list[int]) -> dict:
+    """Make the queued reports; each one's status shows the progress. One failure does not stop the rest."""
+    todo = list(Rapport.objects.filter(pk__in=ids, status=Rapport.Status.WACHTRIJ).select_related("entiteit"))
+    reports: dict[int, fg.Report] = {}
+    done = failed = 0
+    for r in todo:
+        Rapport.objects.filter(pk=r.pk).update(status=Rapport.Status.BEZIG)
+        try:
+            if r.jaar not in reports:
+                reports[r.jaar] = fg.build(fg.Periode.year(r.jaar))
+            data = content_for(r, reports[r.jaar])
+            with transaction.atomic():
+                r.bestand.save(r.bestandsnaam, ContentFile(data), save=False)
+                r.status, r.klaar_op, r.fout = Rapport.Status.KLAAR, timezone.now(), ""
+                r.save(update_fields=["bestand", "status", "klaar_op", "fout"])
+            done += 1
+        except Exception as exc:
+            log.exception("report %s failed", r.pk)
+            Rapport.objects.filter(pk=r.pk).update(status=Rapport.Status.MISLUKT, fout=str(exc)[:2000])
+            failed += 1
+    return {"done": done, "failed": failed}

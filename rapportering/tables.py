@@ -1,0 +1,313 @@
+"""The report's tables, with anonymity applied: what the PDF, the CSV/XLSX and the dashboards show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from entiteiten.models import Entiteit
+from trajecten.models import Betrokkenheid, Maatregel, Traject
+
+from . import figures as fg
+from .figures import Figures, Report
+
+TYPE_LABELS = {
+    "informeel": _("Informeel"),
+    "formeel": _("Formeel"),
+    "preventief": _("Preventief"),
+    "entiteitsoverschrijdend": _("Entiteitsoverschrijdend"),
+    "totaal": _("Totaal"),
+}
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[tuple[str, list[str]]]
+    note: str = ""
+    chart: list[tuple[str, int | None]] = field(default_factory=list)  # (label, value or None if hidden)
+    subtotal_rows: set[int] = field(default_factory=set)
+
+
+def _counted(
+    items: list[tuple[str, int]], with_total: bool = True
+) -> tuple[list[tuple[str, list[str]]], list]:
+    values = [[v] for _, v in items]
+    total = sum(v for _, v in items)
+    hidden = fg.suppress_table(
+        values + ([[total]] if with_total else []), row_totals=False, col_totals=with_total
+    )
+    rows = [(label, [fg.show(v, hidden[i][0])]) for i, (label, v) in enumerate(items)]
+    chart = [(label, None if hidden[i][0] else v) for i, (label, v) in enumerate(items)]
+    if with_total:
+        rows.append((_("Totaal"), [fg.show(total, hidden[-1][0])]))
+    return rows, chart
+
+
+def counts_table(f: Figures) -> Table:
+    cols = ["informeel", "formeel", "preventief", "totaal", "entiteitsoverschrijdend"]
+    labels = [
+        ("started", _("Gestart in de periode")),
+        ("ongoing", _("Lopend op het einde van de periode")),
+        ("closed", _("Afgesloten in de periode")),
+        ("active", _("Actief in de periode")),
+    ]
+    raw = [[getattr(f, key)[c] for c in cols] for key, _label in labels]
+    # informeel + formeel + preventief = totaal: each row is additive over its first four cells.
+    hidden = fg.suppress_table([r[:4] for r in raw], row_totals=True, col_totals=False)
+    rows = []
+    for (_key, label), values, hid in zip(labels, raw, hidden, strict=True):
+        cells = [fg.show(v, h) for v, h in zip(values[:4], hid, strict=True)] + [fg.show(values[4])]
+        rows.append((label, cells))
+    chart = [
+        (TYPE_LABELS[c], None if fg.is_small(f.active[c]) else f.active[c]) for c in cols if c != "totaal"
+    ]
+    return Table(
+        "aantallen",
+        _("Trajecten per soort"),
+        [_("Indicator")] + [TYPE_LABELS[c] for c in cols],
+        rows,
+        _("Entiteitsoverschrijdende trajecten tellen mee bij hun soort en worden apart getoond."),
+        chart,
+    )
+
+
+def timeliness_table(f: Figures) -> Table:
+    t = f.timeliness
+    n = t["eligible"]
+    rows = [
+        (_("Informele trajecten gestart in de periode"), [fg.show(n), ""]),
+        (_("Eerste gesprek binnen 6 weken"), [fg.show(t["gesprek_6w"]), fg.share(t["gesprek_6w"], n)]),
+        (_("Eerste gesprek binnen 2 maanden"), [fg.show(t["gesprek_2m"]), fg.share(t["gesprek_2m"], n)]),
+        (_("Met een positieve inschatting"), [fg.show(t["positive"]), fg.share(t["positive"], n)]),
+        (
+            _("Stappenplan binnen 2 maanden na positieve inschatting"),
+            [fg.show(t["stappenplan_2m"]), fg.share(t["stappenplan_2m"], t["positive"])],
+        ),
+        (_("Formeel traject werd verplicht"), [fg.show(t["verplicht"]), fg.share(t["verplicht"], n)]),
+        (
+            _("Formeel traject zou verplicht zijn (verplichting nog niet van kracht)"),
+            [fg.show(t["waarschuwing"]), fg.share(t["waarschuwing"], n)],
+        ),
+    ]
+    chart = [
+        (_("Gesprek ≤ 6 weken"), None if fg.is_small(t["gesprek_6w"]) else t["gesprek_6w"]),
+        (_("Gesprek ≤ 2 maanden"), None if fg.is_small(t["gesprek_2m"]) else t["gesprek_2m"]),
+        (_("Stappenplan ≤ 2 maanden"), None if fg.is_small(t["stappenplan_2m"]) else t["stappenplan_2m"]),
+    ]
+    return Table(
+        "tijdigheid",
+        _("Tijdigheid"),
+        [_("Indicator"), _("Aantal"), _("Aandeel")],
+        rows,
+        _(
+            "Het stappenplan wordt gemeten tegenover de trajecten met een positieve inschatting; de andere "
+            "aandelen tegenover de informele trajecten die in de periode startten. Onderzoek aangehaald in de "
+            "omzendbrief raadt een eerste gesprek in week 4 tot 6 aan."
+        ),
+        chart,
+    )
+
+
+def measures_table(f: Figures) -> Table:
+    labels = dict(Maatregel.Soort.choices)
+    rows, chart = _counted([(str(labels[k]), f.measures[k]) for k in labels])
+    rows.insert(0, (_("Trajecten met minstens één maatregel"), [fg.show(f.trajecten_met_maatregel)]))
+    return Table(
+        "maatregelen",
+        _("Maatregelen van aangepast werk"),
+        [_("Soort maatregel"), _("Aantal")],
+        rows,
+        _("Maatregelen uit stappenplannen die in de periode werden opgemaakt."),
+        chart,
+    )
+
+
+def outcomes_table(f: Figures) -> Table:
+    labels = dict(Traject.Uitkomst.choices)
+    rows, chart = _counted([(str(labels[k]), f.outcomes[k]) for k in labels])
+    return Table(
+        "uitkomsten", _("Uitkomsten van afgesloten trajecten"), [_("Uitkomst"), _("Aantal")], rows, "", chart
+    )
+
+
+def _median_bar(d: fg.Duration) -> int | None:
+    """A chart bar: the median in days; hidden (None) when fewer than threshold persons, 0 when none."""
+    if d.n == 0:
+        return 0
+    return None if d.n < fg.threshold() else round(d.median or 0)
+
+
+def duration_table(f: Figures) -> Table:
+    def row(label, d):
+        return (label, [fg.show(d.n), fg.days(d, "q1"), fg.days(d, "median"), fg.days(d, "q3")])
+
+    return Table(
+        "duur",
+        _("Duur van de afwezigheid tot de werkhervatting (dagen)"),
+        [_("Groep"), _("Aantal"), _("Eerste kwartiel"), _("Mediaan"), _("Derde kwartiel")],
+        [
+            row(_("Alle werkhervattingen in de periode"), f.duration),
+            row(_("Eerste gesprek binnen 6 weken"), f.duration_early),
+            row(_("Eerste gesprek later of niet"), f.duration_late),
+            row(_("Met maatregelen van aangepast werk"), f.duration_with_measures),
+            row(_("Zonder maatregelen"), f.duration_without_measures),
+        ],
+        _(
+            "Dit is de mogelijke impact van de maatregelen op de duur van langdurige afwezigheid wegens ziekte "
+            "(omzendbrief, punt 6): de mediaan per groep. Een verschil is een samenhang, geen bewezen oorzaak: "
+            "de groepen verschillen ook in andere opzichten."
+        ),
+        [
+            (_("Gesprek ≤ 6 weken"), _median_bar(f.duration_early)),
+            (_("Later of geen gesprek"), _median_bar(f.duration_late)),
+            (_("Met maatregelen"), _median_bar(f.duration_with_measures)),
+            (_("Zonder maatregelen"), _median_bar(f.duration_without_measures)),
+        ],
+    )
+
+
+def relapse_table(f: Figures) -> Table:
+    r = f.relapse
+    return Table(
+        "herval",
+        _("Herval na werkhervatting"),
+        [_("Indicator"), _("Aantal"), _("Aandeel")],
+        [
+            (_("Werkhervattingen in de periode"), [fg.show(r["returns"]), ""]),
+            (_("Herval binnen 3 maanden"), [fg.show(r["within_3m"]), fg.share(r["within_3m"], r["returns"])]),
+            (
+                _("Herval binnen 12 maanden"),
+                [fg.show(r["within_12m"]), fg.share(r["within_12m"], r["returns"])],
+            ),
+        ],
+        _("Voor werkhervattingen van de laatste maanden is de termijn van 12 maanden nog niet om."),
+    )
+
+
+def actors_table(f: Figures) -> Table:
+    labels = dict(Betrokkenheid.Actor.choices)
+    rows, chart = _counted([(str(labels[k]), f.actors[k]) for k in labels], with_total=False)
+    return Table(
+        "welzijnsactoren",
+        _("Betrokkenheid van welzijnsactoren en het SMT"),
+        [_("Welzijnsactor"), _("Trajecten")],
+        rows,
+        _(
+            "Aantal actieve trajecten waarin de actor betrokken was (een traject kan meerdere actoren hebben)."
+        ),
+        chart,
+    )
+
+
+def report_tables(f: Figures) -> list[Table]:
+    return [
+        counts_table(f),
+        timeliness_table(f),
+        measures_table(f),
+        outcomes_table(f),
+        duration_table(f),
+        relapse_table(f),
+        actors_table(f),
+    ]
+
+
+ENTITY_COLS = ["informeel", "formeel", "preventief", "totaal", "entiteitsoverschrijdend"]
+
+
+def entity_table(report: Report) -> Table:
+    """HOC: active trajectories per entity, with subtotals per beleidsdomein and the VO total."""
+    rows: list[tuple[str, list[str]]] = []
+    subtotals: set[int] = set()
+    by_domain: dict[str, list[Entiteit]] = {}
+    for e in report.entities:
+        by_domain.setdefault(e.beleidsdomein, []).append(e)
+    for domain, ents in sorted(by_domain.items()):
+        block = [[report.per_entity[e.pk].active[c] for c in ENTITY_COLS[:4]] for e in ents]
+        sub = [report.per_domain[domain].active[c] for c in ENTITY_COLS[:4]]
+        hidden = fg.suppress_table(block + [sub], row_totals=True, col_totals=True)
+        for i, e in enumerate(ents):
+            cross = report.per_entity[e.pk].active["entiteitsoverschrijdend"]
+            rows.append(
+                (
+                    f"{e.naam}",
+                    [fg.show(v, h) for v, h in zip(block[i], hidden[i], strict=True)] + [fg.show(cross)],
+                )
+            )
+        subtotals.add(len(rows))
+        cross = report.per_domain[domain].active["entiteitsoverschrijdend"]
+        rows.append(
+            (
+                _("Subtotaal %(d)s") % {"d": domain},
+                [fg.show(v, h) for v, h in zip(sub, hidden[-1], strict=True)] + [fg.show(cross)],
+            )
+        )
+    total = [report.total.active[c] for c in ENTITY_COLS]
+    subtotals.add(len(rows))
+    rows.append((_("Totaal Vlaamse overheid"), [fg.show(v) for v in total]))
+    return Table(
+        "per_entiteit",
+        _("Actieve trajecten per entiteit en beleidsdomein"),
+        [_("Entiteit")] + [TYPE_LABELS[c] for c in ENTITY_COLS],
+        rows,
+        _(
+            "Cellen met minder dan %(n)s personen worden als <%(n)s getoond, net als een tweede cel waar een "
+            "subtotaal de eerste zou verraden."
+        )
+        % {"n": fg.threshold()},
+        subtotal_rows=subtotals,
+    )
+
+
+def template_rows(report: Report) -> list[list]:
+    """The interim standard template (circular section 6): informal and formal trajectories per entity,
+    entity-crossing included, with anonymity applied."""
+    header = [
+        _("Entiteit"),
+        _("Code"),
+        _("Beleidsdomein"),
+        _("Informele trajecten"),
+        _("Formele trajecten"),
+        _("Waarvan entiteitsoverschrijdend"),
+        _("Totaal"),
+    ]
+    raw = [[report.per_entity[e.pk].active[c] for c in ("informeel", "formeel")] for e in report.entities]
+    sums = [a + b for a, b in raw]
+    hidden = fg.suppress_table(
+        [r + [s] for r, s in zip(raw, sums, strict=True)], row_totals=True, col_totals=True
+    )
+    out = [header]
+    for e, r, s, h in zip(report.entities, raw, sums, hidden, strict=True):
+        cross = report.per_entity[e.pk].active["entiteitsoverschrijdend"]
+        out.append(
+            [
+                e.naam,
+                e.code,
+                e.beleidsdomein,
+                fg.show(r[0], h[0]),
+                fg.show(r[1], h[1]),
+                fg.show(cross),
+                fg.show(s, h[2]),
+            ]
+        )
+    return out
+
+
+def extract_rows(report: Report) -> list[list]:
+    """Yearly globalised and anonymised extract of the re-integration plans for the preventieadviseur-
+    arbeidsarts: per entity, the number of trajectories with measures and the measures by kind."""
+    labels = dict(Maatregel.Soort.choices)
+    header = [_("Entiteit"), _("Code"), _("Trajecten met maatregelen")] + [str(v) for v in labels.values()]
+    out = [header]
+    for e in report.entities:
+        f = report.per_entity[e.pk]
+        values = [f.measures[k] for k in labels]
+        hidden = fg.suppress_table([values], row_totals=True, col_totals=False)[0]
+        out.append(
+            [e.naam, e.code, fg.show(f.trajecten_met_maatregel)]
+            + [fg.show(v, h) for v, h in zip(values, hidden, strict=True)]
+        )
+    return out

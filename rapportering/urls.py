@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/export.<slug:fmt>", views.export, name="export"),
+    path("rapporten/", views.rapporten, name="rapporten"),
+    path("rapporten/aanvragen/", views.aanvragen, name="rapporten_aanvragen"),
+    path("rapporten/<int:pk>/download/", views.download, name="rapport_download"),
+]

@@ -1,0 +1,183 @@
+"""Dashboards, exports and the download page. Access: AgO every entity; HR and coaches their own."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from entiteiten.models import Entiteit, Gebruiker
+
+from . import charts, pdf
+from . import figures as fg
+from .exports import table_rows, to_csv, to_xlsx
+from .models import Rapport
+from .services import hoc_tables, request_year
+from .tables import report_tables
+from .tasks import generate_reports
+
+REPORT_ROLES = (Gebruiker.Rol.HR, Gebruiker.Rol.TERUGKEERCOACH)
+
+
+def allowed_entities(user):
+    if user.is_ago:
+        return Entiteit.objects.order_by("naam")
+    if user.rol in REPORT_ROLES and user.entiteit_id:
+        return Entiteit.objects.filter(pk=user.entiteit_id)
+    return Entiteit.objects.none()
+
+
+class PeriodForm(forms.Form):
+    jaar = forms.IntegerField(label=gettext_lazy("Jaar"), min_value=2000, max_value=2100, required=False)
+    van = forms.DateField(
+        label=gettext_lazy("Of van"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+    )
+    tot = forms.DateField(
+        label=gettext_lazy("tot en met"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+    )
+    entiteit = forms.ModelChoiceField(
+        label=gettext_lazy("Entiteit"), queryset=Entiteit.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        qs = allowed_entities(user)
+        self.fields["entiteit"].queryset = qs
+        self.fields["entiteit"].empty_label = _("Alle entiteiten (Vlaamse overheid)") if user.is_ago else None
+        for name in ("van", "tot"):
+            self.fields[name].widget.attrs.update({"placeholder": _("dd/mm/jjjj"), "size": 10})
+
+    def clean(self):
+        c = super().clean()
+        van, tot = c.get("van"), c.get("tot")
+        if (van is None) != (tot is None):
+            raise forms.ValidationError(_("Geef zowel een begin- als een einddatum, of kies een jaar."))
+        if van and tot and tot < van:
+            raise forms.ValidationError(_("De einddatum ligt vóór de begindatum."))
+        if not self.user.is_ago and c.get("entiteit") is None:
+            c["entiteit"] = allowed_entities(self.user).first()
+        return c
+
+    def periode(self) -> fg.Periode:
+        c = self.cleaned_data
+        if c.get("van") and c.get("tot"):
+            return fg.Periode(c["van"], c["tot"])
+        return fg.Periode.year(c.get("jaar") or timezone.localdate().year)
+
+
+def _period_and_entity(request):
+    if not (request.user.is_ago or (request.user.rol in REPORT_ROLES and request.user.entiteit_id)):
+        raise Http404
+    asked = request.GET.get("entiteit")
+    if asked and not request.user.is_ago and asked != str(request.user.entiteit_id):
+        raise Http404  # another entity's figures do not exist for this user
+    form = PeriodForm(request.GET or None, user=request.user)
+    if request.GET and not form.is_valid():
+        return form, None, None
+    if not request.GET:
+        form = PeriodForm({"jaar": timezone.localdate().year}, user=request.user)
+        form.is_valid()
+    entiteit = form.cleaned_data.get("entiteit")
+    if entiteit is None and not request.user.is_ago:
+        raise Http404
+    return form, form.periode(), entiteit
+
+
+@login_required
+def dashboard(request):
+    form, periode, entiteit = _period_and_entity(request)
+    context = {"form": form, "periode": periode, "entiteit": entiteit, "sections": []}
+    if periode is not None:
+        report = fg.build(periode, [entiteit] if entiteit else None)
+        figures = report.per_entity[entiteit.pk] if entiteit else report.total
+        tables = report_tables(figures) if entiteit else hoc_tables(report)
+        context["sections"] = [
+            {"table": t, "chart": charts.bar_chart(t.chart, t.title) if t.chart else ""} for t in tables
+        ]
+        context["query"] = request.GET.urlencode() or f"jaar={periode.start.year}"
+        context["threshold"] = fg.threshold()
+    return render(request, "rapportering/dashboard.html", context)
+
+
+@login_required
+def export(request, fmt):
+    form, periode, entiteit = _period_and_entity(request)
+    if periode is None:
+        raise Http404
+    report = fg.build(periode, [entiteit] if entiteit else None)
+    who = entiteit.code if entiteit else "VO"
+    name = f"reintegratie-{'eoc' if entiteit else 'hoc'}-{who}-{periode.start:%Y%m%d}-{periode.end:%Y%m%d}"
+    tables = report_tables(report.per_entity[entiteit.pk]) if entiteit else hoc_tables(report)
+    if fmt == "pdf":
+        data, ctype = pdf.render(pdf.context_from(report, entiteit)), "application/pdf"
+    elif fmt == "xlsx":
+        data = to_xlsx({who: table_rows(tables)})
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "csv":
+        data, ctype = to_csv(table_rows(tables)), "text/csv; charset=utf-8"
+    else:
+        raise Http404
+    response = HttpResponse(data, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def visible_reports(user):
+    qs = Rapport.objects.select_related("entiteit", "aangevraagd_door")
+    if user.is_ago:
+        return qs
+    if user.rol in REPORT_ROLES and user.entiteit_id:
+        return qs.filter(Q(entiteit_id=user.entiteit_id))
+    return qs.none()
+
+
+@login_required
+def rapporten(request):
+    if not (request.user.is_ago or request.user.rol in REPORT_ROLES):
+        raise Http404
+    reports = list(visible_reports(request.user).order_by("-jaar", "-aangevraagd_op", "soort")[:500])
+    pending = [r for r in reports if r.status in (Rapport.Status.WACHTRIJ, Rapport.Status.BEZIG)]
+    done = sum(1 for r in reports if r.status in (Rapport.Status.KLAAR, Rapport.Status.MISLUKT))
+    return render(
+        request,
+        "rapportering/rapporten.html",
+        {
+            "reports": reports,
+            "pending": len(pending),
+            "done": done,
+            "total": len(reports),
+            "this_year": timezone.localdate().year,
+            "can_request": request.user.is_ago or request.user.rol == Gebruiker.Rol.HR,
+        },
+    )
+
+
+@login_required
+@require_POST
+def aanvragen(request):
+    user = request.user
+    if not (user.is_ago or user.rol == Gebruiker.Rol.HR):
+        raise Http404
+    try:
+        year = int(request.POST.get("jaar", ""))
+        if not 2000 <= year <= timezone.localdate().year:
+            raise ValueError
+    except ValueError:
+        messages.error(request, _("Kies een geldig jaar, niet in de toekomst."))
+        return redirect("rapporten")
+    rows = request_year(year, user, None if user.is_ago else [user.entiteit])
+    generate_reports.delay([r.pk for r in rows])
+    messages.success(request, _("%(n)s rapporten voor %(j)s worden opgemaakt.") % {"n": len(rows), "j": year})
+    return redirect("rapporten")
+
+
+@login_required
+def download(request, pk):
+    r = get_object_or_404(visible_reports(request.user), pk=pk, status=Rapport.Status.KLAAR)
+    return FileResponse(r.bestand.open("rb"), as_attachment=True, filename=r.bestandsnaam)

@@ -1,0 +1,54 @@
+"""AgO downloads the yearly reports in a real browser; HR sees the dashboard of their entity."""
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from trajecten import models as m
+
+from .conftest import login
+from .factories import PersoneelslidFactory, TrajectFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def data(entiteit_a, entiteit_b):
+    for i in range(6):
+        for ent in (entiteit_a, entiteit_b):
+            t = TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=ent), d0=date(2025, 3, 1 + i))
+            m.Gesprek.objects.create(traject=t, datum=date(2025, 4, 1), vorm="bezoek", gevoerd_door="coach")
+
+
+def test_ago_generates_and_downloads_hoc_and_eoc(page, ago, data, screenshot, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    login(page, "ago")
+    page.get_by_role("link", name="Rapporten").click()
+    page.get_by_label("Jaar").fill("2025")
+    page.get_by_role("button", name="Alle rapporten van dit jaar opmaken").click()
+    page.get_by_text("rapporten voor 2025 worden opgemaakt").wait_for()
+    screenshot(page, "20-rapporten")
+    row = page.locator("tr", has_text="HOC-rapport (PDF)")
+    with page.expect_download() as info:
+        row.get_by_role("link", name="Downloaden").click()
+    download = info.value
+    assert download.suggested_filename == "reintegratie-hoc-VO-2025.pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(open(download.path(), "rb").read())).pages)
+    assert "Hoog" in text and "Actieve trajecten per entiteit" in text
+    eoc_row = page.locator("tr", has_text="EOC-rapport (PDF)").filter(has_text="Departement A")
+    with page.expect_download() as info:
+        eoc_row.get_by_role("link", name="Downloaden").click()
+    assert info.value.suggested_filename == "reintegratie-eoc-AAA-2025.pdf"
+
+
+def test_hr_dashboard(page, hr_a, data, screenshot):
+    login(page, "hr.a")
+    page.get_by_role("link", name="Dashboard").click()
+    page.get_by_label("Jaar").fill("2025")
+    page.get_by_role("button", name="Toon").click()
+    page.get_by_role("heading", name="Trajecten per soort").wait_for()
+    assert page.locator("svg.chart").count() >= 4
+    assert "Departement A" in page.content() and "Agentschap B" not in page.content()
+    screenshot(page, "21-dashboard-hr")

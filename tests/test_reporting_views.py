@@ -1,0 +1,171 @@
+"""Dashboards, exports and the download page: access by role and entity, query counts, PDF content."""
+
+import io
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from entiteiten.models import Gebruiker
+from rapportering.models import Rapport
+from trajecten import models as m
+
+from .factories import GebruikerFactory, PersoneelslidFactory, TrajectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def world(entiteit_a, entiteit_b, n=6):
+    for i in range(n):
+        for ent in (entiteit_a, entiteit_b):
+            t = TrajectFactory(
+                personeelslid=PersoneelslidFactory(entiteit=ent, achternaam=f"Naam{ent.code}{i}"),
+                d0=date(2025, 2, 1 + i),
+            )
+            m.Gesprek.objects.create(traject=t, datum=date(2025, 3, 1), vorm="telefoon", gevoerd_door="coach")
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_hr_sees_only_own_entity_dashboard(client, hr_a, entiteit_a, entiteit_b):
+    world(entiteit_a, entiteit_b)
+    client.force_login(hr_a)
+    html = client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
+    assert entiteit_a.naam in html and "Trajecten per soort" in html
+    # another entity's figures do not exist for HR
+    assert client.get(reverse("dashboard"), {"jaar": 2025, "entiteit": entiteit_b.pk}).status_code == 404
+    assert (
+        client.get(reverse("export", args=["csv"]), {"jaar": 2025, "entiteit": entiteit_b.pk}).status_code
+        == 404
+    )
+
+
+def test_ago_sees_all_entities_with_subtotals(client, ago, entiteit_a, entiteit_b):
+    world(entiteit_a, entiteit_b)
+    client.force_login(ago)
+    html = client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
+    assert "Actieve trajecten per entiteit en beleidsdomein" in html
+    assert "Totaal Vlaamse overheid" in html and "Subtotaal" in html
+
+
+def test_users_without_report_role_get_404(client, entiteit_a):
+    user = GebruikerFactory(username="beheerder2", rol=Gebruiker.Rol.BEHEERDER, entiteit=None)
+    user.rol = "onbekend"
+    user.save()
+    client.force_login(user)
+    for name in ("dashboard", "rapporten"):
+        assert client.get(reverse(name)).status_code == 404
+
+
+def test_dashboard_query_count_is_pinned_and_flat(client, hr_a, ago, entiteit_a, entiteit_b):
+    world(entiteit_a, entiteit_b, n=1)
+    client.force_login(hr_a)
+    small = queries(client, reverse("dashboard"), {"jaar": 2025})
+    client.force_login(ago)
+    small_ago = queries(client, reverse("dashboard"), {"jaar": 2025})
+    world(entiteit_a, entiteit_b, n=15)
+    client.force_login(hr_a)
+    assert queries(client, reverse("dashboard"), {"jaar": 2025}) == small == 16
+    client.force_login(ago)
+    assert queries(client, reverse("dashboard"), {"jaar": 2025}) == small_ago == 16
+
+
+def test_bad_period_gets_a_dutch_message(client, hr_a):
+    client.force_login(hr_a)
+    html = client.get(reverse("dashboard"), {"van": "01/06/2025"}).content.decode()
+    assert "Geef zowel een begin- als een einddatum" in html
+    html = client.get(reverse("dashboard"), {"van": "01/06/2025", "tot": "01/01/2025"}).content.decode()
+    assert "De einddatum ligt vóór de begindatum." in html
+
+
+def test_exports_say_the_figures(client, ago, entiteit_a, entiteit_b):
+    world(entiteit_a, entiteit_b)
+    client.force_login(ago)
+    params = {"van": "01/01/2025", "tot": "31/12/2025"}
+    csv_text = client.get(reverse("export", args=["csv"]), params).content.decode("utf-8-sig")
+    assert "Trajecten per soort" in csv_text and "Actief in de periode;12;0;0;12;0" in csv_text
+    wb = load_workbook(io.BytesIO(client.get(reverse("export", args=["xlsx"]), params).content))
+    rows = list(wb.active.iter_rows(values_only=True))
+    assert ("Actief in de periode", 12, 0, 0, 12, 0) in rows
+    response = client.get(reverse("export", args=["pdf"]), {**params, "entiteit": entiteit_a.pk})
+    text = pdf_text(response.content)
+    assert "Entiteitsoverlegcomité" in text and entiteit_a.naam in text
+    assert "Actief in de periode 6 0 0 6 0" in text
+    assert "Pagina 1 van" not in text  # the cover carries no page number
+    assert "Naam" + entiteit_a.code not in text  # no person is named
+
+
+def test_yearly_reports_generated_stored_and_downloaded(
+    client, ago, hr_a, coach_b, entiteit_a, entiteit_b, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    world(entiteit_a, entiteit_b)
+    client.force_login(ago)
+    response = client.post(reverse("rapporten_aanvragen"), {"jaar": "2025"})
+    assert response.status_code == 302
+    reports = Rapport.objects.all()
+    assert reports.count() == 6 + 2 * 2 and set(reports.values_list("status", flat=True)) == {"klaar"}
+    hoc = reports.get(soort="hoc_pdf")
+    assert (tmp_path / hoc.bestand.name).exists()
+    text = pdf_text(b"".join(client.get(reverse("rapport_download", args=[hoc.pk])).streaming_content))
+    assert "Hoog Overlegcomité" in text and "Inhoud" in text and "Pagina 3 van" in text
+    assert "Subtotaal" in text
+
+    eoc_a = reports.get(soort="eoc_pdf", entiteit=entiteit_a)
+    eoc_b = reports.get(soort="eoc_pdf", entiteit=entiteit_b)
+    client.force_login(hr_a)
+    html = client.get(reverse("rapporten")).content.decode()
+    assert reverse("rapport_download", args=[eoc_a.pk]) in html
+    assert reverse("rapport_download", args=[eoc_b.pk]) not in html
+    assert reverse("rapport_download", args=[hoc.pk]) not in html
+    assert client.get(reverse("rapport_download", args=[eoc_b.pk])).status_code == 404
+    assert client.get(reverse("rapport_download", args=[hoc.pk])).status_code == 404
+    client.force_login(coach_b)
+    assert client.get(reverse("rapport_download", args=[eoc_a.pk])).status_code == 404
+
+
+def test_hr_requests_only_own_entity(client, hr_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(hr_a)
+    client.post(reverse("rapporten_aanvragen"), {"jaar": "2025"})
+    assert set(Rapport.objects.values_list("entiteit", flat=True)) == {hr_a.entiteit_id}
+    response = client.post(reverse("rapporten_aanvragen"), {"jaar": "3000"}, follow=True)
+    assert "Kies een geldig jaar" in response.content.decode()
+
+
+def test_coach_cannot_request_reports(client, coach_a):
+    client.force_login(coach_a)
+    assert client.post(reverse("rapporten_aanvragen"), {"jaar": "2025"}).status_code == 404
+    assert not Rapport.objects.exists()
+
+
+def test_failed_report_is_marked_and_others_go_on(client, ago, entiteit_a, settings, tmp_path, monkeypatch):
+    from rapportering import services
+
+    settings.MEDIA_ROOT = tmp_path
+    real = services.content_for
+
+    def broken(r, report):
+        if r.soort == "hoc_csv":
+            raise RuntimeError("schijf vol")
+        return real(r, report)
+
+    monkeypatch.setattr(services, "content_for", broken)
+    client.force_login(ago)
+    client.post(reverse("rapporten_aanvragen"), {"jaar": "2025"})
+    failed = Rapport.objects.get(soort="hoc_csv")
+    assert (failed.status, failed.fout) == ("mislukt", "schijf vol")
+    assert Rapport.objects.filter(status="klaar").count() == Rapport.objects.count() - 1
