@@ -174,3 +174,19 @@ def test_every_dossier_change_is_kept_in_history():
         "+",
         "-",
     ]
+
+
+def test_every_free_text_field_warns_against_medical_data():
+    from django.apps import apps
+    from django.db import models as djm
+
+    fields = [
+        f
+        for model in apps.get_app_config("trajecten").get_models()
+        if not model.__name__.startswith("Historical") and model.__name__ != "Notificatie"
+        for f in model._meta.get_fields()
+        if isinstance(f, djm.TextField)
+    ]
+    assert len(fields) >= 10
+    for f in fields:
+        assert "Geen medische gegevens" in str(f.help_text), f"{f.model.__name__}.{f.name}"
