@@ -2,7 +2,7 @@
 
 One set-based fetch (a fixed number of queries whatever the size), then per-trajectory metrics in
 plain Python (``metrics_of``) and aggregation (``aggregate``). Anonymity is applied when figures are
-presented (``suppress_table``/``Cell``), never in the raw counts, so the same figures feed the PDF, the
+presented (``suppress_groups``, ``show``), never in the raw counts, so the same figures feed the PDF, the
 CSV/XLSX exports and the dashboards.
 
 Definitions (also printed in the reports' explanations):
@@ -25,6 +25,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from entiteiten.models import Entiteit
 from trajecten import deadlines as dl
@@ -81,7 +82,7 @@ class Metrics:
 
 
 def fetch(periode: Periode, entiteit_ids: list[int] | None = None) -> list[Traject]:
-    """Every trajectory active in the period, or with a return or relapse in it, with what metrics read."""
+    """Every trajectory active in the period, with what ``metrics_of`` reads."""
     qs = Traject.objects.filter(
         Q(d0__lte=periode.end) | Q(d0__isnull=True, aangemaakt_op__date__lte=periode.end)
     ).filter(Q(afgesloten_op__isnull=True) | Q(afgesloten_op__gte=periode.start))
@@ -112,7 +113,7 @@ def fetch(periode: Periode, entiteit_ids: list[int] | None = None) -> list[Traje
 
 
 def start_of(t: Traject) -> date:
-    return t.d0 or t.aangemaakt_op.date()
+    return t.d0 or timezone.localdate(t.aangemaakt_op)
 
 
 def metrics_of(t: Traject, periode: Periode, mandatory_from: date | None) -> Metrics:
@@ -138,7 +139,10 @@ def metrics_of(t: Traject, periode: Periode, mandatory_from: date | None) -> Met
 
     gesprekken = sorted(g.datum for g in t.gesprek_set.all() if g.soort == Gesprek.Soort.GESPREK)
     inschattingen = sorted(t.inschatting_set.all(), key=lambda i: i.datum)
-    first_talk = min([*gesprekken, *(i.datum for i in inschattingen)], default=None)
+    first_talk = min(
+        [d for d in [*gesprekken, *(i.datum for i in inschattingen)] if t.d0 is None or d >= t.d0],
+        default=None,
+    )
     if t.d0 and first_talk:
         m.early_contact = first_talk <= t.d0 + timedelta(days=42)
 
@@ -269,8 +273,6 @@ def build(
     periode: Periode, entiteiten: list[Entiteit] | None = None, generated_on: date | None = None
 ) -> Report:
     """Figures of the given entities (all when None): total, per entity and per beleidsdomein."""
-    from django.utils import timezone
-
     ids = [e.pk for e in entiteiten] if entiteiten is not None else None
     mandatory_from = settings.FORMEEL_VERPLICHT_VANAF
     all_metrics = [metrics_of(t, periode, mandatory_from) for t in fetch(periode, ids)]
@@ -304,19 +306,24 @@ def is_small(n: int | None) -> bool:
     return n is not None and 0 < n < threshold()
 
 
-def suppress_table(
-    rows: list[list[int]], row_totals: bool = True, col_totals: bool = True
-) -> list[list[bool]]:
-    """Which cells to hide. Primary: 0 < n < threshold. Secondary: wherever a row or column (with its
-    total shown) has exactly one hidden cell, the smallest other non-zero cell is hidden too, so that
-    no hidden figure can be computed back from a total. Repeats until stable."""
-    hidden = [[is_small(v) for v in row] for row in rows]
+Cell = tuple[int, int]
 
-    def fix(cells: list[tuple[int, int]]) -> bool:
+
+def suppress_groups(values: list[list[int]], groups: list[list[Cell]]) -> list[list[bool]]:
+    """Which cells to hide, given groups of cells whose sum is shown somewhere (a row with its total,
+    a column with its subtotal, subtotals with the grand total, ...).
+
+    Primary: 0 < n < threshold. Then, repeated until stable, in every group: when exactly one cell is
+    hidden, or the hidden cells together hold fewer than threshold persons (so their sum, known from
+    the total, would itself identify someone), the smallest visible non-zero cell is hidden too.
+    """
+    hidden = [[is_small(v) for v in row] for row in values]
+
+    def fix(cells: list[Cell]) -> bool:
         hid = [(r, c) for r, c in cells if hidden[r][c]]
-        if len(hid) != 1:
+        if not hid or (len(hid) > 1 and sum(values[r][c] for r, c in hid) >= threshold()):
             return False
-        candidates = [(rows[r][c], r, c) for r, c in cells if not hidden[r][c] and rows[r][c] > 0]
+        candidates = [(values[r][c], r, c) for r, c in cells if not hidden[r][c] and values[r][c] > 0]
         if not candidates:
             return False
         _, r, c = min(candidates)
@@ -326,13 +333,21 @@ def suppress_table(
     changed = True
     while changed:
         changed = False
-        if row_totals:
-            for r in range(len(rows)):
-                changed |= fix([(r, c) for c in range(len(rows[r]))])
-        if col_totals and rows:
-            for c in range(len(rows[0])):
-                changed |= fix([(r, c) for r in range(len(rows))])
+        for group in groups:
+            changed |= fix(group)
     return hidden
+
+
+def suppress_table(
+    rows: list[list[int]], row_totals: bool = True, col_totals: bool = True
+) -> list[list[bool]]:
+    """``suppress_groups`` where each row and/or each column is a group (its total is shown)."""
+    groups: list[list[Cell]] = []
+    if row_totals:
+        groups += [[(r, c) for c in range(len(rows[r]))] for r in range(len(rows))]
+    if col_totals and rows:
+        groups += [[(r, c) for r in range(len(rows))] for c in range(len(rows[0]))]
+    return suppress_groups(rows, groups)
 
 
 def show(n: int | None, hidden: bool | None = None) -> str:

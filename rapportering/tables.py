@@ -56,14 +56,18 @@ def counts_table(f: Figures) -> Table:
         ("active", _("Actief in de periode")),
     ]
     raw = [[getattr(f, key)[c] for c in cols] for key, _label in labels]
-    # informeel + formeel + preventief = totaal: each row is additive over its first four cells.
-    hidden = fg.suppress_table([r[:4] for r in raw], row_totals=True, col_totals=False)
-    rows = []
-    for (_key, label), values, hid in zip(labels, raw, hidden, strict=True):
-        cells = [fg.show(v, h) for v, h in zip(values[:4], hid, strict=True)] + [fg.show(values[4])]
-        rows.append((label, cells))
+    # Sums a reader can check: informeel + formeel + preventief = totaal in every row, and in every
+    # column active = ongoing + closed (rows 1, 2, 3). The entity-crossing column is a subset of the
+    # others and takes part in the column sums only.
+    groups = [[(r, c) for c in range(4)] for r in range(4)]
+    groups += [[(1, c), (2, c), (3, c)] for c in range(5)]
+    hidden = fg.suppress_groups(raw, groups)
+    rows = [
+        (label, [fg.show(v, h) for v, h in zip(values, hid, strict=True)])
+        for (_key, label), values, hid in zip(labels, raw, hidden, strict=True)
+    ]
     chart = [
-        (TYPE_LABELS[c], None if fg.is_small(f.active[c]) else f.active[c]) for c in cols if c != "totaal"
+        (TYPE_LABELS[c], None if hidden[3][i] else f.active[c]) for i, c in enumerate(cols) if c != "totaal"
     ]
     return Table(
         "aantallen",
@@ -75,22 +79,30 @@ def counts_table(f: Figures) -> Table:
     )
 
 
+def _part(part: int, whole: int) -> list[str]:
+    """A count and its share of a shown whole. When the rest (whole - part) is 1 to threshold-1, the
+    count would reveal it, so both are hidden."""
+    if fg.is_small(whole - part) and not fg.is_small(part):
+        return ["verborgen", "verborgen"]
+    return [fg.show(part), fg.share(part, whole)]
+
+
 def timeliness_table(f: Figures) -> Table:
     t = f.timeliness
     n = t["eligible"]
     rows = [
         (_("Informele trajecten gestart in de periode"), [fg.show(n), ""]),
-        (_("Eerste gesprek binnen 6 weken"), [fg.show(t["gesprek_6w"]), fg.share(t["gesprek_6w"], n)]),
-        (_("Eerste gesprek binnen 2 maanden"), [fg.show(t["gesprek_2m"]), fg.share(t["gesprek_2m"], n)]),
-        (_("Met een positieve inschatting"), [fg.show(t["positive"]), fg.share(t["positive"], n)]),
+        (_("Eerste gesprek binnen 6 weken"), _part(t["gesprek_6w"], n)),
+        (_("Eerste gesprek binnen 2 maanden"), _part(t["gesprek_2m"], n)),
+        (_("Met een positieve inschatting"), _part(t["positive"], n)),
         (
             _("Stappenplan binnen 2 maanden na positieve inschatting"),
-            [fg.show(t["stappenplan_2m"]), fg.share(t["stappenplan_2m"], t["positive"])],
+            _part(t["stappenplan_2m"], t["positive"]),
         ),
-        (_("Formeel traject werd verplicht"), [fg.show(t["verplicht"]), fg.share(t["verplicht"], n)]),
+        (_("Formeel traject werd verplicht"), _part(t["verplicht"], n)),
         (
             _("Formeel traject zou verplicht zijn (verplichting nog niet van kracht)"),
-            [fg.show(t["waarschuwing"]), fg.share(t["waarschuwing"], n)],
+            _part(t["waarschuwing"], n),
         ),
     ]
     chart = [
@@ -104,8 +116,9 @@ def timeliness_table(f: Figures) -> Table:
         [_("Indicator"), _("Aantal"), _("Aandeel")],
         rows,
         _(
-            "Het stappenplan wordt gemeten tegenover de trajecten met een positieve inschatting; de andere "
-            "aandelen tegenover de informele trajecten die in de periode startten. Onderzoek aangehaald in de "
+            "Het stappenplan wordt gemeten tegenover de trajecten met een positieve inschatting, zonder rekening "
+            "te houden met verlengingen; de andere aandelen tegenover de informele trajecten die in de periode "
+            "startten. Onderzoek aangehaald in de "
             "omzendbrief raadt een eerste gesprek in week 4 tot 6 aan."
         ),
         chart,
@@ -178,10 +191,10 @@ def relapse_table(f: Figures) -> Table:
         [_("Indicator"), _("Aantal"), _("Aandeel")],
         [
             (_("Werkhervattingen in de periode"), [fg.show(r["returns"]), ""]),
-            (_("Herval binnen 3 maanden"), [fg.show(r["within_3m"]), fg.share(r["within_3m"], r["returns"])]),
+            (_("Herval binnen 3 maanden"), _part(r["within_3m"], r["returns"])),
             (
                 _("Herval binnen 12 maanden"),
-                [fg.show(r["within_12m"]), fg.share(r["within_12m"], r["returns"])],
+                _part(r["within_12m"], r["returns"]),
             ),
         ],
         _("Voor werkhervattingen van de laatste maanden is de termijn van 12 maanden nog niet om."),
@@ -219,46 +232,49 @@ ENTITY_COLS = ["informeel", "formeel", "preventief", "totaal", "entiteitsoversch
 
 
 def entity_table(report: Report) -> Table:
-    """HOC: active trajectories per entity, with subtotals per beleidsdomein and the VO total."""
-    rows: list[tuple[str, list[str]]] = []
-    subtotals: set[int] = set()
+    """HOC: active trajectories per entity, with subtotals per beleidsdomein and the VO total.
+
+    One matrix (entity rows, a subtotal row after each domain, the total row last) suppressed over every
+    sum a reader can check: each row (informeel + formeel + preventief = totaal), each column within a
+    domain (entities = subtotal) and each column over the domains (subtotals = total); the entity-crossing
+    column takes part in the column sums.
+    """
     by_domain: dict[str, list[Entiteit]] = {}
     for e in report.entities:
         by_domain.setdefault(e.beleidsdomein, []).append(e)
+    labels: list[str] = []
+    values: list[list[int]] = []
+    groups: list[list[fg.Cell]] = []
+    subtotal_rows: list[int] = []
     for domain, ents in sorted(by_domain.items()):
-        block = [[report.per_entity[e.pk].active[c] for c in ENTITY_COLS[:4]] for e in ents]
-        sub = [report.per_domain[domain].active[c] for c in ENTITY_COLS[:4]]
-        hidden = fg.suppress_table(block + [sub], row_totals=True, col_totals=True)
-        for i, e in enumerate(ents):
-            cross = report.per_entity[e.pk].active["entiteitsoverschrijdend"]
-            rows.append(
-                (
-                    f"{e.naam}",
-                    [fg.show(v, h) for v, h in zip(block[i], hidden[i], strict=True)] + [fg.show(cross)],
-                )
-            )
-        subtotals.add(len(rows))
-        cross = report.per_domain[domain].active["entiteitsoverschrijdend"]
-        rows.append(
-            (
-                _("Subtotaal %(d)s") % {"d": domain},
-                [fg.show(v, h) for v, h in zip(sub, hidden[-1], strict=True)] + [fg.show(cross)],
-            )
-        )
-    total = [report.total.active[c] for c in ENTITY_COLS]
-    subtotals.add(len(rows))
-    rows.append((_("Totaal Vlaamse overheid"), [fg.show(v) for v in total]))
+        first = len(values)
+        for e in ents:
+            labels.append(e.naam)
+            values.append([report.per_entity[e.pk].active[c] for c in ENTITY_COLS])
+        labels.append(_("Subtotaal %(d)s") % {"d": domain})
+        values.append([report.per_domain[domain].active[c] for c in ENTITY_COLS])
+        subtotal_rows.append(len(values) - 1)
+        groups += [[(r, c) for r in range(first, len(values))] for c in range(len(ENTITY_COLS))]
+    labels.append(_("Totaal Vlaamse overheid"))
+    values.append([report.total.active[c] for c in ENTITY_COLS])
+    groups += [[(r, c) for r in [*subtotal_rows, len(values) - 1]] for c in range(len(ENTITY_COLS))]
+    groups += [[(r, c) for c in range(4)] for r in range(len(values))]
+    hidden = fg.suppress_groups(values, groups)
+    rows = [
+        (label, [fg.show(v, h) for v, h in zip(vals, hid, strict=True)])
+        for label, vals, hid in zip(labels, values, hidden, strict=True)
+    ]
     return Table(
         "per_entiteit",
         _("Actieve trajecten per entiteit en beleidsdomein"),
         [_("Entiteit")] + [TYPE_LABELS[c] for c in ENTITY_COLS],
         rows,
         _(
-            "Cellen met minder dan %(n)s personen worden als <%(n)s getoond, net als een tweede cel waar een "
-            "subtotaal de eerste zou verraden."
+            "Cellen met minder dan %(n)s personen worden als <%(n)s getoond, net als andere cellen waar een "
+            "(sub)totaal ze zou verraden."
         )
         % {"n": fg.threshold()},
-        subtotal_rows=subtotals,
+        subtotal_rows={*subtotal_rows, len(values) - 1},
     )
 
 
