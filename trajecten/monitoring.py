@@ -26,7 +26,7 @@ from entiteiten.models import Gebruiker
 from . import deadlines as dl
 from .labels import MIJLPALEN
 from .models import Notificatie, Signaal, Traject
-from .services import SUMMARY_FIELDS, apply_summary, facts_of, with_rule_data
+from .services import SUMMARY_FIELDS, apply_summary, batches, facts_of, with_rule_data
 
 log = logging.getLogger(__name__)
 
@@ -141,14 +141,8 @@ def run(
 ) -> JobResult:
     as_of = as_of or timezone.localdate()
     result = JobResult(as_of=as_of, dry_run=dry_run)
-    last = 0
-    base = open_trajecten().order_by("pk")
-    while True:
-        batch = list(with_rule_data(base.filter(pk__gt=last))[:batch_size])
-        if not batch:
-            break
+    for batch in batches(open_trajecten(), batch_size):
         sync_batch(batch, as_of, result)
-        last = batch[-1].pk
     if not dry_run:
         # Closed trajectories raise nothing: whatever was still open for them is resolved.
         result.resolved += Signaal.objects.filter(

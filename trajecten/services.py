@@ -122,20 +122,28 @@ def apply_summary(traject: Traject, as_of: date) -> bool:
     return True
 
 
-def refresh_summaries(qs: QuerySet[Traject], as_of: date, batch_size: int = 2000) -> int:
-    """Recompute the stored summary of every trajectory in ``qs``, in batches; returns how many changed."""
-    changed = 0
+def batches(qs: QuerySet[Traject], batch_size: int = 2000) -> Iterator[list[Traject]]:
+    """``qs`` with its rule data, in primary-key order, a list of at most ``batch_size`` at a time:
+    bounded memory and a fixed number of queries per batch, whatever the size (keyset pagination)."""
     last = 0
     base = qs.order_by("pk")
     while True:
         batch = list(with_rule_data(base.filter(pk__gt=last))[:batch_size])
         if not batch:
-            return changed
+            return
+        yield batch
+        last = batch[-1].pk
+
+
+def refresh_summaries(qs: QuerySet[Traject], as_of: date, batch_size: int = 2000) -> int:
+    """Recompute the stored summary of every trajectory in ``qs``; returns how many changed."""
+    changed = 0
+    for batch in batches(qs, batch_size):
         dirty = [t for t in batch if apply_summary(t, as_of)]
         if dirty:
             Traject.objects.bulk_update(dirty, SUMMARY_FIELDS)
             changed += len(dirty)
-        last = batch[-1].pk
+    return changed
 
 
 def refresh_one(traject_id: int, as_of: date) -> None:

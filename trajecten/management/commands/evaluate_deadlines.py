@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from entiteiten.models import Entiteit
 from trajecten.models import Traject
-from trajecten.services import evaluate_traject, evaluation_as_dict, with_rule_data
+from trajecten.services import batches, evaluate_traject, evaluation_as_dict
 
 BATCH = 2000
 
@@ -34,25 +34,16 @@ class Command(BaseCommand):
         else:
             self._text(qs, day)
 
-    def _batches(self, qs):
-        last = 0
-        while True:
-            batch = list(with_rule_data(qs.filter(pk__gt=last))[:BATCH])
-            if not batch:
-                return
-            yield from batch
-            last = batch[-1].pk
-
     def _json(self, qs, day):
         out = self.stdout
         out.write("[", ending="")
-        for i, traject in enumerate(self._batches(qs)):
+        for i, traject in enumerate(t for batch in batches(qs, BATCH) for t in batch):
             item = evaluation_as_dict(traject, evaluate_traject(traject, day))
             out.write(("," if i else "") + "\n" + json.dumps(item, ensure_ascii=False), ending="")
         out.write("\n]")
 
     def _text(self, qs, day):
-        for traject in self._batches(qs):
+        for traject in (t for batch in batches(qs, BATCH) for t in batch):
             ev = evaluate_traject(traject, day)
             flags = []
             if ev.formal_mandatory:
