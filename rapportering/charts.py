@@ -7,9 +7,7 @@ BAR = "#0b5ea8"
 
 
 def bar_chart(items: list[tuple[str, int | None]], title: str, unit: str = "") -> str:
-    """Horizontal bars; a hidden (anonymised) value shows as '<5' without a bar."""
-    from .figures import threshold
-
+    """Horizontal bars; a hidden (anonymised) value shows as 'verborgen' without a bar."""
     width, label_w, row_h = 640, 230, 26
     height = row_h * len(items) + 36
     top = max([v for _, v in items if v is not None] or [0]) or 1
@@ -26,7 +24,7 @@ def bar_chart(items: list[tuple[str, int | None]], title: str, unit: str = "") -
         )
         if value is None:
             parts.append(
-                f'<text x="{label_w + 4}" y="{y + 16}" font-size="12" fill="#4a5560">&lt;{threshold()}</text>'
+                f'<text x="{label_w + 4}" y="{y + 16}" font-size="12" fill="#4a5560">verborgen</text>'
             )
             continue
         w = round((width - label_w - 70) * value / top)

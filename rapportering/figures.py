@@ -309,13 +309,16 @@ def is_small(n: int | None) -> bool:
 Cell = tuple[int, int]
 
 
-def suppress_groups(values: list[list[int]], groups: list[list[Cell]]) -> list[list[bool]]:
+def suppress_groups(
+    values: list[list[int]], groups: list[list[Cell]], links: list[tuple[Cell, Cell]] = ()
+) -> list[list[bool]]:
     """Which cells to hide, given groups of cells whose sum is shown somewhere (a row with its total,
     a column with its subtotal, subtotals with the grand total, ...).
 
     Primary: 0 < n < threshold. Then, repeated until stable, in every group: when exactly one cell is
     hidden, or the hidden cells together hold fewer than threshold persons (so their sum, known from
     the total, would itself identify someone), the smallest visible non-zero cell is hidden too.
+    ``links`` are pairs of cells that show the same figure (in two tables): hidden together.
     """
     hidden = [[is_small(v) for v in row] for row in values]
 
@@ -335,6 +338,10 @@ def suppress_groups(values: list[list[int]], groups: list[list[Cell]]) -> list[l
         changed = False
         for group in groups:
             changed |= fix(group)
+        for (r1, c1), (r2, c2) in links:
+            if hidden[r1][c1] != hidden[r2][c2]:
+                hidden[r1][c1] = hidden[r2][c2] = True
+                changed = True
     return hidden
 
 
@@ -350,12 +357,17 @@ def suppress_table(
     return suppress_groups(rows, groups)
 
 
+HIDDEN = "x"  # a count of threshold or more, hidden so that it does not reveal a small one
+
+
 def show(n: int | None, hidden: bool | None = None) -> str:
-    """A count as shown in a report: "<5" when hidden."""
+    """A count as shown in a report: "<5" when it is 1 to 4, "x" when larger but hidden to protect another."""
     if n is None:
         return "—"
-    if hidden if hidden is not None else is_small(n):
+    if is_small(n):
         return f"<{threshold()}"
+    if hidden:
+        return HIDDEN
     return str(n)
 
 
@@ -364,7 +376,7 @@ def share(part: int, whole: int) -> str:
     if whole == 0:
         return "—"
     if whole < threshold() or is_small(part) or is_small(whole - part):
-        return "verborgen"
+        return HIDDEN
     return f"{round(100 * part / whole)}%"
 
 

@@ -13,13 +13,11 @@ from entiteiten.models import Entiteit
 from . import charts
 from . import figures as fg
 from .figures import Periode, Report
-from .tables import entity_table, report_tables
+from .tables import hoc_tables, report_tables
 
 
 def _sections(report: Report, figures: fg.Figures, hoc: bool):
-    tables = report_tables(figures)
-    if hoc:
-        tables.insert(1, entity_table(report))
+    tables = hoc_tables(report) if hoc else report_tables(figures)
     return [
         {"table": t, "chart": charts.bar_chart(t.chart, t.title) if t.chart else "", "id": f"s-{t.key}"}
         for t in tables

@@ -14,7 +14,7 @@ from . import figures as fg
 from . import pdf
 from .exports import table_rows, to_csv, to_xlsx
 from .models import Rapport
-from .tables import entity_table, extract_rows, report_tables, template_rows
+from .tables import extract_rows, hoc_tables, report_tables, template_rows
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +39,6 @@ def request_year(year: int, user, entiteiten: list[Entiteit] | None = None) -> l
         Rapport(soort=k, jaar=year, entiteit=e, aangevraagd_door=user) for e in entiteiten for k in EOC_KINDS
     ]
     return Rapport.objects.bulk_create(rows)
-
-
-def hoc_tables(report: fg.Report):
-    tables = report_tables(report.total)
-    tables.insert(1, entity_table(report))
-    return tables
 
 
 def content_for(r: Rapport, report: fg.Report) -> bytes:

@@ -47,43 +47,57 @@ def _counted(
     return rows, chart
 
 
-def counts_table(f: Figures) -> Table:
-    cols = ["informeel", "formeel", "preventief", "totaal", "entiteitsoverschrijdend"]
-    labels = [
+COUNT_COLS = ["informeel", "formeel", "preventief", "totaal", "entiteitsoverschrijdend"]
+
+
+def _count_labels():
+    return [
         ("started", _("Gestart in de periode")),
         ("ongoing", _("Lopend op het einde van de periode")),
         ("closed", _("Afgesloten in de periode")),
         ("active", _("Actief in de periode")),
     ]
-    raw = [[getattr(f, key)[c] for c in cols] for key, _label in labels]
+
+
+def _counts_spec(f: Figures) -> tuple[list[list[int]], list[list[fg.Cell]]]:
+    raw = [[getattr(f, key)[c] for c in COUNT_COLS] for key, _label in _count_labels()]
     # Sums a reader can check: informeel + formeel + preventief = totaal in every row, and in every
     # column active = ongoing + closed (rows 1, 2, 3). The entity-crossing column is a subset of the
     # others and takes part in the column sums only.
     groups = [[(r, c) for c in range(4)] for r in range(4)]
     groups += [[(1, c), (2, c), (3, c)] for c in range(5)]
-    hidden = fg.suppress_groups(raw, groups)
+    return raw, groups
+
+
+def counts_table(f: Figures, hidden: list[list[bool]] | None = None) -> Table:
+    raw, groups = _counts_spec(f)
+    if hidden is None:
+        hidden = fg.suppress_groups(raw, groups)
     rows = [
         (label, [fg.show(v, h) for v, h in zip(values, hid, strict=True)])
-        for (_key, label), values, hid in zip(labels, raw, hidden, strict=True)
+        for (_key, label), values, hid in zip(_count_labels(), raw, hidden, strict=True)
     ]
     chart = [
-        (TYPE_LABELS[c], None if hidden[3][i] else f.active[c]) for i, c in enumerate(cols) if c != "totaal"
+        (TYPE_LABELS[c], None if hidden[3][i] or fg.is_small(f.active[c]) else f.active[c])
+        for i, c in enumerate(COUNT_COLS)
+        if c != "totaal"
     ]
     return Table(
         "aantallen",
         _("Trajecten per soort"),
-        [_("Indicator")] + [TYPE_LABELS[c] for c in cols],
+        [_("Indicator")] + [TYPE_LABELS[c] for c in COUNT_COLS],
         rows,
         _("Entiteitsoverschrijdende trajecten tellen mee bij hun soort en worden apart getoond."),
         chart,
     )
 
 
-def _part(part: int, whole: int) -> list[str]:
-    """A count and its share of a shown whole. When the rest (whole - part) is 1 to threshold-1, the
-    count would reveal it, so both are hidden."""
-    if fg.is_small(whole - part) and not fg.is_small(part):
-        return ["verborgen", "verborgen"]
+def _part(part: int, whole: int, outer: int | None = None) -> list[str]:
+    """A count and its share of a shown whole. When the rest (whole - part), or the difference with a
+    shown count it is a subset of (``outer``), is 1 to threshold-1, the count would reveal it: hidden."""
+    rest_small = fg.is_small(whole - part) or (outer is not None and fg.is_small(outer - part))
+    if rest_small and not fg.is_small(part):
+        return [fg.HIDDEN, fg.HIDDEN]
     return [fg.show(part), fg.share(part, whole)]
 
 
@@ -92,7 +106,7 @@ def timeliness_table(f: Figures) -> Table:
     n = t["eligible"]
     rows = [
         (_("Informele trajecten gestart in de periode"), [fg.show(n), ""]),
-        (_("Eerste gesprek binnen 6 weken"), _part(t["gesprek_6w"], n)),
+        (_("Eerste gesprek binnen 6 weken"), _part(t["gesprek_6w"], n, outer=t["gesprek_2m"])),
         (_("Eerste gesprek binnen 2 maanden"), _part(t["gesprek_2m"], n)),
         (_("Met een positieve inschatting"), _part(t["positive"], n)),
         (
@@ -155,7 +169,24 @@ def _median_bar(d: fg.Duration) -> int | None:
 
 
 def duration_table(f: Figures) -> Table:
+    groups_of = [
+        f.duration,
+        f.duration_early,
+        f.duration_late,
+        f.duration_with_measures,
+        f.duration_without_measures,
+    ]
+    # early + late = all, and with + without measures = all: the counts are suppressed as groups.
+    hidden = [
+        h[0]
+        for h in fg.suppress_groups(
+            [[d.n] for d in groups_of], [[(0, 0), (1, 0), (2, 0)], [(0, 0), (3, 0), (4, 0)]]
+        )
+    ]
+
     def row(label, d):
+        if hidden[groups_of.index(d)] and not fg.is_small(d.n):
+            return (label, [fg.HIDDEN] * 4)
         return (label, [fg.show(d.n), fg.days(d, "q1"), fg.days(d, "median"), fg.days(d, "q3")])
 
     return Table(
@@ -191,7 +222,7 @@ def relapse_table(f: Figures) -> Table:
         [_("Indicator"), _("Aantal"), _("Aandeel")],
         [
             (_("Werkhervattingen in de periode"), [fg.show(r["returns"]), ""]),
-            (_("Herval binnen 3 maanden"), _part(r["within_3m"], r["returns"])),
+            (_("Herval binnen 3 maanden"), _part(r["within_3m"], r["returns"], outer=r["within_12m"])),
             (
                 _("Herval binnen 12 maanden"),
                 _part(r["within_12m"], r["returns"]),
@@ -228,10 +259,10 @@ def report_tables(f: Figures) -> list[Table]:
     ]
 
 
-ENTITY_COLS = ["informeel", "formeel", "preventief", "totaal", "entiteitsoverschrijdend"]
+ENTITY_COLS = COUNT_COLS
 
 
-def entity_table(report: Report) -> Table:
+def _entity_spec(report: Report):
     """HOC: active trajectories per entity, with subtotals per beleidsdomein and the VO total.
 
     One matrix (entity rows, a subtotal row after each domain, the total row last) suppressed over every
@@ -259,7 +290,13 @@ def entity_table(report: Report) -> Table:
     values.append([report.total.active[c] for c in ENTITY_COLS])
     groups += [[(r, c) for r in [*subtotal_rows, len(values) - 1]] for c in range(len(ENTITY_COLS))]
     groups += [[(r, c) for c in range(4)] for r in range(len(values))]
-    hidden = fg.suppress_groups(values, groups)
+    return labels, values, groups, subtotal_rows
+
+
+def entity_table(report: Report, hidden: list[list[bool]] | None = None) -> Table:
+    labels, values, groups, subtotal_rows = _entity_spec(report)
+    if hidden is None:
+        hidden = fg.suppress_groups(values, groups)
     rows = [
         (label, [fg.show(v, h) for v, h in zip(vals, hid, strict=True)])
         for label, vals, hid in zip(labels, values, hidden, strict=True)
@@ -270,12 +307,26 @@ def entity_table(report: Report) -> Table:
         [_("Entiteit")] + [TYPE_LABELS[c] for c in ENTITY_COLS],
         rows,
         _(
-            "Cellen met minder dan %(n)s personen worden als <%(n)s getoond, net als andere cellen waar een "
-            "(sub)totaal ze zou verraden."
+            "<%(n)s: minder dan %(n)s personen. x: verborgen omdat een (sub)totaal anders een kleinere cel "
+            "zou verraden."
         )
         % {"n": fg.threshold()},
         subtotal_rows={*subtotal_rows, len(values) - 1},
     )
+
+
+def hoc_tables(report: Report) -> list[Table]:
+    """The HOC report's tables. Its counts table and its entity table both show the VO totals of active
+    trajectories, so they are suppressed together: a cell hidden in one is hidden in the other."""
+    _labels, ev, eg, _subs = _entity_spec(report)
+    cv, cg = _counts_spec(report.total)
+    n = len(ev)
+    links = [((n - 1, c), (n + 3, c)) for c in range(len(COUNT_COLS))]
+    hidden = fg.suppress_groups(ev + cv, eg + [[(r + n, c) for r, c in g] for g in cg], links)
+    tables = report_tables(report.total)
+    tables[0] = counts_table(report.total, hidden[n:])
+    tables.insert(1, entity_table(report, hidden[:n]))
+    return tables
 
 
 def template_rows(report: Report) -> list[list]:

@@ -17,8 +17,8 @@ from . import charts, pdf
 from . import figures as fg
 from .exports import table_rows, to_csv, to_xlsx
 from .models import Rapport
-from .services import hoc_tables, request_year
-from .tables import report_tables
+from .services import request_year
+from .tables import hoc_tables, report_tables
 from .tasks import generate_reports
 
 REPORT_ROLES = (Gebruiker.Rol.HR, Gebruiker.Rol.TERUGKEERCOACH)
