@@ -357,17 +357,18 @@ def suppress_table(
     return suppress_groups(rows, groups)
 
 
-HIDDEN = "x"  # a count of threshold or more, hidden so that it does not reveal a small one
+def marker() -> str:
+    """The one marker of every hidden figure: "<5" (fewer than 5 persons, or hidden to protect such a
+    cell). One marker for all, so a reader cannot tell small cells from protecting ones and bound them."""
+    return f"<{threshold()}"
 
 
-def show(n: int | None, hidden: bool | None = None) -> str:
-    """A count as shown in a report: "<5" when it is 1 to 4, "x" when larger but hidden to protect another."""
+def show(n: int | None, hidden: bool = False) -> str:
+    """A count as shown in a report; a count of 1 to threshold-1 is never shown, whatever ``hidden`` says."""
     if n is None:
         return "—"
-    if is_small(n):
-        return f"<{threshold()}"
-    if hidden:
-        return HIDDEN
+    if hidden or is_small(n):
+        return marker()
     return str(n)
 
 
@@ -376,7 +377,7 @@ def share(part: int, whole: int) -> str:
     if whole == 0:
         return "—"
     if whole < threshold() or is_small(part) or is_small(whole - part):
-        return HIDDEN
+        return marker()
     return f"{round(100 * part / whole)}%"
 
 

@@ -97,22 +97,27 @@ def _part(part: int, whole: int, outer: int | None = None) -> list[str]:
     shown count it is a subset of (``outer``), is 1 to threshold-1, the count would reveal it: hidden."""
     rest_small = fg.is_small(whole - part) or (outer is not None and fg.is_small(outer - part))
     if rest_small and not fg.is_small(part):
-        return [fg.HIDDEN, fg.HIDDEN]
+        return [fg.marker(), fg.marker()]
     return [fg.show(part), fg.share(part, whole)]
+
+
+def _bar(cells: list[str], value: int) -> int | None:
+    """A chart bar shows a figure only where its table shows it."""
+    return None if cells[0] == fg.marker() else value
 
 
 def timeliness_table(f: Figures) -> Table:
     t = f.timeliness
     n = t["eligible"]
+    g6w = _part(t["gesprek_6w"], n, outer=t["gesprek_2m"])
+    g2m = _part(t["gesprek_2m"], n)
+    plan = _part(t["stappenplan_2m"], t["positive"])
     rows = [
         (_("Informele trajecten gestart in de periode"), [fg.show(n), ""]),
-        (_("Eerste gesprek binnen 6 weken"), _part(t["gesprek_6w"], n, outer=t["gesprek_2m"])),
-        (_("Eerste gesprek binnen 2 maanden"), _part(t["gesprek_2m"], n)),
+        (_("Eerste gesprek binnen 6 weken"), g6w),
+        (_("Eerste gesprek binnen 2 maanden"), g2m),
         (_("Met een positieve inschatting"), _part(t["positive"], n)),
-        (
-            _("Stappenplan binnen 2 maanden na positieve inschatting"),
-            _part(t["stappenplan_2m"], t["positive"]),
-        ),
+        (_("Stappenplan binnen 2 maanden na positieve inschatting"), plan),
         (_("Formeel traject werd verplicht"), _part(t["verplicht"], n)),
         (
             _("Formeel traject zou verplicht zijn (verplichting nog niet van kracht)"),
@@ -120,9 +125,9 @@ def timeliness_table(f: Figures) -> Table:
         ),
     ]
     chart = [
-        (_("Gesprek ≤ 6 weken"), None if fg.is_small(t["gesprek_6w"]) else t["gesprek_6w"]),
-        (_("Gesprek ≤ 2 maanden"), None if fg.is_small(t["gesprek_2m"]) else t["gesprek_2m"]),
-        (_("Stappenplan ≤ 2 maanden"), None if fg.is_small(t["stappenplan_2m"]) else t["stappenplan_2m"]),
+        (_("Gesprek ≤ 6 weken"), _bar(g6w, t["gesprek_6w"])),
+        (_("Gesprek ≤ 2 maanden"), _bar(g2m, t["gesprek_2m"])),
+        (_("Stappenplan ≤ 2 maanden"), _bar(plan, t["stappenplan_2m"])),
     ]
     return Table(
         "tijdigheid",
@@ -161,13 +166,6 @@ def outcomes_table(f: Figures) -> Table:
     )
 
 
-def _median_bar(d: fg.Duration) -> int | None:
-    """A chart bar: the median in days; hidden (None) when fewer than threshold persons, 0 when none."""
-    if d.n == 0:
-        return 0
-    return None if d.n < fg.threshold() else round(d.median or 0)
-
-
 def duration_table(f: Figures) -> Table:
     groups_of = [
         f.duration,
@@ -184,21 +182,29 @@ def duration_table(f: Figures) -> Table:
         )
     ]
 
-    def row(label, d):
-        if hidden[groups_of.index(d)] and not fg.is_small(d.n):
-            return (label, [fg.HIDDEN] * 4)
+    def row(label, i):
+        d = groups_of[i]
+        if hidden[i] or fg.is_small(d.n):
+            return (label, [fg.marker()] * 4)
         return (label, [fg.show(d.n), fg.days(d, "q1"), fg.days(d, "median"), fg.days(d, "q3")])
+
+    def median_bar(i):
+        """The chart shows a median only where the table does: hidden (None) with its row, 0 when empty."""
+        d = groups_of[i]
+        if d.n == 0:
+            return 0
+        return None if hidden[i] or fg.is_small(d.n) else round(d.median or 0)
 
     return Table(
         "duur",
         _("Duur van de afwezigheid tot de werkhervatting (dagen)"),
         [_("Groep"), _("Aantal"), _("Eerste kwartiel"), _("Mediaan"), _("Derde kwartiel")],
         [
-            row(_("Alle werkhervattingen in de periode"), f.duration),
-            row(_("Eerste gesprek binnen 6 weken"), f.duration_early),
-            row(_("Eerste gesprek later of niet"), f.duration_late),
-            row(_("Met maatregelen van aangepast werk"), f.duration_with_measures),
-            row(_("Zonder maatregelen"), f.duration_without_measures),
+            row(_("Alle werkhervattingen in de periode"), 0),
+            row(_("Eerste gesprek binnen 6 weken"), 1),
+            row(_("Eerste gesprek later of niet"), 2),
+            row(_("Met maatregelen van aangepast werk"), 3),
+            row(_("Zonder maatregelen"), 4),
         ],
         _(
             "Dit is de mogelijke impact van de maatregelen op de duur van langdurige afwezigheid wegens ziekte "
@@ -206,10 +212,10 @@ def duration_table(f: Figures) -> Table:
             "de groepen verschillen ook in andere opzichten."
         ),
         [
-            (_("Gesprek ≤ 6 weken"), _median_bar(f.duration_early)),
-            (_("Later of geen gesprek"), _median_bar(f.duration_late)),
-            (_("Met maatregelen"), _median_bar(f.duration_with_measures)),
-            (_("Zonder maatregelen"), _median_bar(f.duration_without_measures)),
+            (_("Gesprek ≤ 6 weken"), median_bar(1)),
+            (_("Later of geen gesprek"), median_bar(2)),
+            (_("Met maatregelen"), median_bar(3)),
+            (_("Zonder maatregelen"), median_bar(4)),
         ],
     )
 
@@ -307,8 +313,7 @@ def entity_table(report: Report, hidden: list[list[bool]] | None = None) -> Tabl
         [_("Entiteit")] + [TYPE_LABELS[c] for c in ENTITY_COLS],
         rows,
         _(
-            "<%(n)s: minder dan %(n)s personen. x: verborgen omdat een (sub)totaal anders een kleinere cel "
-            "zou verraden."
+            "<%(n)s: minder dan %(n)s personen, of verborgen omdat een (sub)totaal anders zo'n cel zou verraden."
         )
         % {"n": fg.threshold()},
         subtotal_rows={*subtotal_rows, len(values) - 1},
