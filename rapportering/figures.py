@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -388,3 +388,55 @@ def days(d: Duration, attr: str) -> str:
         return f"<{threshold()}"
     value = getattr(d, attr)
     return f"{value:.0f}"
+
+
+# --- precomputed figures (rapportering.models.Cijferset) ---------------------------------------------
+
+
+def figures_to_dict(f: Figures) -> dict:
+    out = {}
+    for fld in fields(f):
+        value = getattr(f, fld.name)
+        if isinstance(value, Counter):
+            value = dict(value)
+        elif isinstance(value, Duration):
+            value = asdict(value)
+        out[fld.name] = value
+    return out
+
+
+def figures_from_dict(d: dict) -> Figures:
+    f = Figures()
+    for fld in fields(f):
+        current = getattr(f, fld.name)
+        value = d.get(fld.name, current)
+        if isinstance(current, Counter):
+            value = Counter(value)
+        elif isinstance(current, Duration):
+            value = Duration(**value)
+        setattr(f, fld.name, value)
+    return f
+
+
+def report_to_dict(r: Report) -> dict:
+    return {
+        "periode": [r.periode.start.isoformat(), r.periode.end.isoformat()],
+        "generated_on": r.generated_on.isoformat(),
+        "entities": [e.pk for e in r.entities],
+        "total": figures_to_dict(r.total),
+        "per_entity": {str(k): figures_to_dict(v) for k, v in r.per_entity.items()},
+        "per_domain": {k: figures_to_dict(v) for k, v in r.per_domain.items()},
+    }
+
+
+def report_from_dict(d: dict) -> Report:
+    ids = d["entities"]
+    by_id = Entiteit.objects.in_bulk(ids)
+    return Report(
+        periode=Periode(date.fromisoformat(d["periode"][0]), date.fromisoformat(d["periode"][1])),
+        total=figures_from_dict(d["total"]),
+        per_entity={int(k): figures_from_dict(v) for k, v in d["per_entity"].items()},
+        entities=[by_id[i] for i in ids if i in by_id],
+        per_domain={k: figures_from_dict(v) for k, v in d["per_domain"].items()},
+        generated_on=date.fromisoformat(d["generated_on"]),
+    )

@@ -64,3 +64,27 @@ class Rapport(models.Model):
         ext = self.soort.rsplit("_", 1)[1]
         who = self.entiteit.code if self.entiteit_id else "VO"
         return f"reintegratie-{self.soort.split('_')[0]}-{who}-{self.jaar}.{ext}"
+
+
+class Cijferset(models.Model):
+    """Precomputed figures of one calendar year (every entity), so dashboards answer at once at VO scale.
+
+    Refreshed every night, when AgO asks, and on first use; the dashboard says when it was computed.
+    """
+
+    periode_start = models.DateField(_("begin periode"))
+    periode_eind = models.DateField(_("einde periode"))
+    berekend_op = models.DateTimeField(_("berekend op"))
+    data = models.JSONField(_("cijfers"))
+
+    class Meta:
+        verbose_name = _("cijferset")
+        verbose_name_plural = _("cijfersets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["periode_start", "periode_eind"], name="een_cijferset_per_periode"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.periode_start:%d/%m/%Y} – {self.periode_eind:%d/%m/%Y}"

@@ -13,7 +13,7 @@ from entiteiten.models import Entiteit
 from . import figures as fg
 from . import pdf
 from .exports import table_rows, to_csv, to_xlsx
-from .models import Rapport
+from .models import Cijferset, Rapport
 from .tables import extract_rows, hoc_tables, report_tables, template_rows
 
 log = logging.getLogger(__name__)
@@ -84,3 +84,32 @@ def generate(ids: list[int]) -> dict:
             Rapport.objects.filter(pk=r.pk).update(status=Rapport.Status.MISLUKT, fout=str(exc)[:2000])
             failed += 1
     return {"done": done, "failed": failed}
+
+
+def year_report(year: int, refresh: bool = False) -> tuple[fg.Report, Cijferset]:
+    """A calendar year's figures for every entity: from the stored set, computed (and stored) when
+    missing or when ``refresh`` is asked."""
+    periode = fg.Periode.year(year)
+    snap = (
+        None
+        if refresh
+        else Cijferset.objects.filter(periode_start=periode.start, periode_eind=periode.end).first()
+    )
+    if snap is not None:
+        return fg.report_from_dict(snap.data), snap
+    report = fg.build(periode)
+    snap, _created = Cijferset.objects.update_or_create(
+        periode_start=periode.start,
+        periode_eind=periode.end,
+        defaults={"berekend_op": timezone.now(), "data": fg.report_to_dict(report)},
+    )
+    return report, snap
+
+
+def refresh_year_figures(years: list[int] | None = None) -> list[int]:
+    """Nightly: recompute this year's and last year's stored figures (and any year asked)."""
+    today = timezone.localdate()
+    years = years or [today.year, today.year - 1]
+    for year in years:
+        year_report(year, refresh=True)
+    return years

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,9 +18,9 @@ from . import charts, pdf
 from . import figures as fg
 from .exports import table_rows, to_csv, to_xlsx
 from .models import Rapport
-from .services import request_year
+from .services import request_year, year_report
 from .tables import hoc_tables, report_tables
-from .tasks import generate_reports
+from .tasks import generate_reports, refresh_year_figures
 
 REPORT_ROLES = (Gebruiker.Rol.HR, Gebruiker.Rol.TERUGKEERCOACH)
 
@@ -94,7 +95,12 @@ def dashboard(request):
     form, periode, entiteit = _period_and_entity(request)
     context = {"form": form, "periode": periode, "entiteit": entiteit, "sections": []}
     if periode is not None:
-        report = fg.build(periode, [entiteit] if entiteit else None)
+        if periode == fg.Periode.year(periode.start.year):
+            # A calendar year: the stored figures (refreshed nightly), so the page answers at VO scale.
+            report, snap = year_report(periode.start.year)
+            context["berekend_op"] = snap.berekend_op
+        else:
+            report = fg.build(periode, [entiteit] if entiteit else None)
         figures = report.per_entity[entiteit.pk] if entiteit else report.total
         tables = report_tables(figures) if entiteit else hoc_tables(report)
         context["sections"] = [
@@ -181,3 +187,18 @@ def aanvragen(request):
 def download(request, pk):
     r = get_object_or_404(visible_reports(request.user), pk=pk, status=Rapport.Status.KLAAR)
     return FileResponse(r.bestand.open("rb"), as_attachment=True, filename=r.bestandsnaam)
+
+
+@login_required
+@require_POST
+def herberekenen(request):
+    """AgO: recompute a year's stored dashboard figures now (in the background)."""
+    if not request.user.is_ago:
+        raise Http404
+    try:
+        year = int(request.POST.get("jaar", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    refresh_year_figures.delay([year])
+    messages.success(request, _("De cijfers van %(j)s worden herberekend.") % {"j": year})
+    return redirect(f"{reverse('dashboard')}?jaar={year}")

@@ -166,10 +166,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Deadline monitoring (issue "Deadline monitoring"): daily run at this local hour.
 DEADLINE_JOB_HOUR = env.int("DEADLINE_JOB_HOUR", default=6)
 DEADLINE_JOB_MINUTE = env.int("DEADLINE_JOB_MINUTE", default=0)
+REPORT_FIGURES_HOUR = env.int("REPORT_FIGURES_HOUR", default=5)
 CELERY_BEAT_SCHEDULE = {
     "evaluate-deadlines-daily": {
         "task": "trajecten.tasks.run_deadline_job",
         "schedule": crontab(hour=DEADLINE_JOB_HOUR, minute=DEADLINE_JOB_MINUTE),
+    },
+    "refresh-dashboard-figures-daily": {
+        "task": "rapportering.tasks.refresh_year_figures",
+        "schedule": crontab(hour=REPORT_FIGURES_HOUR, minute=30),
     },
 }
 

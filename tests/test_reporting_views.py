@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from entiteiten.models import Gebruiker
 from rapportering.models import Rapport
+from rapportering.services import refresh_year_figures
 from trajecten import models as m
 
 from .factories import GebruikerFactory, PersoneelslidFactory, TrajectFactory
@@ -71,16 +72,60 @@ def test_users_without_report_role_get_404(client, entiteit_a):
 
 
 def test_dashboard_query_count_is_pinned_and_flat(client, hr_a, ago, entiteit_a, entiteit_b):
+    def measure(user, params):
+        client.force_login(user)
+        client.get(reverse("dashboard"), params)  # warm-up: the first view of a year computes and stores it
+        return queries(client, reverse("dashboard"), params)
+
+    year, half = {"jaar": 2025}, {"van": "01/01/2025", "tot": "30/06/2025"}
     world(entiteit_a, entiteit_b, n=1)
-    client.force_login(hr_a)
-    small = queries(client, reverse("dashboard"), {"jaar": 2025})
-    client.force_login(ago)
-    small_ago = queries(client, reverse("dashboard"), {"jaar": 2025})
+    before = (measure(ago, year), measure(hr_a, year), measure(hr_a, half))
     world(entiteit_a, entiteit_b, n=15)
+    refresh_year_figures()
+    after = (measure(ago, year), measure(hr_a, year), measure(hr_a, half))
+    assert before == after == (10, 11, 16)
+
+
+def test_year_figures_are_stored_refreshed_nightly_and_on_request(
+    client, ago, hr_a, entiteit_a, entiteit_b, settings
+):
+    world(entiteit_a, entiteit_b, n=5)
     client.force_login(hr_a)
-    assert queries(client, reverse("dashboard"), {"jaar": 2025}) == small == 16
+    assert (
+        'Actief in de periode</th><td class="num">5<'
+        in client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
+    )
+    world(entiteit_a, entiteit_b, n=3)  # three more per entity: the stored year does not know yet
+    html = client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
+    assert 'Actief in de periode</th><td class="num">5<' in html and "Cijfers berekend op" in html
+    # a date range is computed live
+    live = client.get(reverse("dashboard"), {"van": "01/01/2025", "tot": "30/12/2025"}).content.decode()
+    assert 'Actief in de periode</th><td class="num">8<' in live
+    # HR cannot ask for a recomputation; AgO can
+    assert client.post(reverse("herberekenen"), {"jaar": "2025"}).status_code == 404
     client.force_login(ago)
-    assert queries(client, reverse("dashboard"), {"jaar": 2025}) == small_ago == 16
+    assert client.post(reverse("herberekenen"), {"jaar": "2025"}).status_code == 302
+    client.force_login(hr_a)
+    assert (
+        'Actief in de periode</th><td class="num">8<'
+        in client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
+    )
+    entry = settings.CELERY_BEAT_SCHEDULE["refresh-dashboard-figures-daily"]
+    assert entry["task"] == "rapportering.tasks.refresh_year_figures"
+
+
+def test_stored_figures_round_trip_exactly(entiteit_a, entiteit_b):
+    from rapportering import figures as fg
+
+    world(entiteit_a, entiteit_b, n=6)
+    report = fg.build(fg.Periode.year(2025))
+    again = fg.report_from_dict(fg.report_to_dict(report))
+    assert (
+        again.total == report.total
+        and again.per_entity == report.per_entity
+        and again.per_domain == report.per_domain
+    )
+    assert [e.pk for e in again.entities] == [e.pk for e in report.entities]
 
 
 def test_bad_period_gets_a_dutch_message(client, hr_a):
