@@ -316,15 +316,17 @@ def suppress_groups(
     a column with its subtotal, subtotals with the grand total, ...).
 
     Primary: 0 < n < threshold. Then, repeated until stable, in every group: when exactly one cell is
-    hidden, or the hidden cells together hold fewer than threshold persons (so their sum, known from
-    the total, would itself identify someone), the smallest visible non-zero cell is hidden too.
+    hidden, or the k hidden cells together hold fewer than k + threshold - 1 persons, the smallest
+    visible non-zero cell is hidden too. A reader knows each hidden cell holds at least 1 (zeros are
+    shown) and, from the total, what they hold together; with that margin no hidden cell can be pinned
+    down or bounded below the threshold (k cells holding k persons would all be 1).
     ``links`` are pairs of cells that show the same figure (in two tables): hidden together.
     """
     hidden = [[is_small(v) for v in row] for row in values]
 
     def fix(cells: list[Cell]) -> bool:
         hid = [(r, c) for r, c in cells if hidden[r][c]]
-        if not hid or (len(hid) > 1 and sum(values[r][c] for r, c in hid) >= threshold()):
+        if not hid or (len(hid) > 1 and sum(values[r][c] for r, c in hid) >= len(hid) + threshold() - 1):
             return False
         candidates = [(values[r][c], r, c) for r, c in cells if not hidden[r][c] and values[r][c] > 0]
         if not candidates:
