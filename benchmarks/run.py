@@ -1,0 +1,644 @@
+"""VO-scale benchmarks: one command (see benchmarks/README.md).
+
+    python benchmarks/run.py [--sizes 10000,100000] \\
+        [--database-url postgres://postgres@127.0.0.1:5432/reintegratie_bench]
+
+Runs the production settings (``reintegratie.settings``, DEBUG off) against a separate PostgreSQL database,
+created when missing and migrated. For every size: empty the tables, load the data set of
+``benchmarks/generate.py``, VACUUM ANALYZE, then measure
+
+- the coach worklist (plain, ``?te_laat=on``, ``?pagina=2``) as the first coach of the largest entity, and
+  the AgO worklist over all entities;
+- the dossier pages of 30 open trajectories of that entity;
+- the deadline job (``trajecten.monitoring.run(notify=False)``) over all open trajectories, in a fresh
+  process: its first run (raises every signal) and a daily run (nothing to do but compare), with time,
+  tracemalloc peak and the growth of the maximum resident set size;
+- the HR and AgO dashboards and the EOC/HOC PDFs, when they exist ("not available yet" otherwise).
+
+Server time is ``time.perf_counter()`` around ``django.test.Client.get``: the whole Django stack
+(middleware, sessions, ORM, templates) in-process, without network. Queries are counted with
+``connection.execute_wrapper``. Results: a table on stdout and ``benchmarks/results/latest.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import (  # noqa: E402 - the project root must be importable first
+    DEFAULT_DATABASE_URL,
+    DEFAULT_SEED,
+    generate,
+    setup_django,
+    wipe,
+)
+
+RESULTS = ROOT / "benchmarks" / "results"
+DEFAULT_SIZES = "10000,100000"
+REQUESTS = 30
+WARMUP = 3
+MB = 1024 * 1024
+
+# Budgets: (what, limit). Request budgets apply to the p95 server time.
+BUDGET_PAGE_MS = 150
+BUDGET_DASHBOARD_MS = 300
+BUDGET_JOB_S = 60
+BUDGET_JOB_MB = 500
+BUDGET_HOC_S = 30
+
+
+class QueryCounter:
+    """Counts the queries of the default connection (without keeping their SQL)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def pct(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    s = sorted(values)
+    return s[max(0, math.ceil(p / 100 * len(s)) - 1)]
+
+
+# --- database and machine ---------------------------------------------------------------------------------
+
+
+def ensure_database(url: str) -> bool:
+    """Create the benchmark database when missing (connecting to the server's "postgres" database)."""
+    import psycopg
+    from psycopg import sql
+
+    u = urlsplit(url)
+    name = unquote(u.path.lstrip("/"))
+    params = {
+        "host": u.hostname or "localhost",
+        "port": u.port or 5432,
+        "user": unquote(u.username) if u.username else None,
+        "password": unquote(u.password) if u.password else None,
+        "dbname": "postgres",
+    }
+    with psycopg.connect(**{k: v for k, v in params.items() if v is not None}, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return False
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return True
+
+
+def machine() -> dict:
+    from django.db import connection
+
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor()
+    mem_gb = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    with connection.cursor() as cur:
+        cur.execute("SELECT version()")
+        pg = cur.fetchone()[0]
+        cur.execute("SHOW shared_buffers")
+        shared_buffers = cur.fetchone()[0]
+        cur.execute("SHOW work_mem")
+        work_mem = cur.fetchone()[0]
+    import django
+
+    try:
+        nproc = len(os.sched_getaffinity(0))
+    except AttributeError:
+        nproc = os.cpu_count()
+    return {
+        "nproc": nproc,
+        "cpu": cpu,
+        "memory_gb": mem_gb,
+        "postgresql": pg,
+        "shared_buffers": shared_buffers,
+        "work_mem": work_mem,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "platform": platform.platform(),
+    }
+
+
+# --- measurements -----------------------------------------------------------------------------------------
+
+
+def row(measurement, size, *, times=None, queries=None, budget="", ok=None, note="", **extra) -> dict:
+    r = {
+        "measurement": measurement,
+        "size": size,
+        "p50_ms": round(statistics.median(times), 1) if times else None,
+        "p95_ms": round(pct(times, 95), 1) if times else None,
+        "max_ms": round(max(times), 1) if times else None,
+        "samples": len(times) if times else 0,
+        "queries": (max(queries) if min(queries) == max(queries) else f"{min(queries)}-{max(queries)}")
+        if queries
+        else None,
+        "budget": budget,
+        "result": "n/a" if ok is None else "OK" if ok else "MISSED",
+        "note": note,
+    }
+    r.update(extra)
+    return r
+
+
+def get_many(client, urls: list[str], warmup_urls: list[str], reps: int) -> tuple[list[float], list[int]]:
+    from django.db import connection
+
+    for url in warmup_urls:
+        client.get(url)
+    times, queries = [], []
+    for i in range(reps):
+        url = urls[i % len(urls)]
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            t0 = time.perf_counter()
+            resp = client.get(url)
+            dt = time.perf_counter() - t0
+        if resp.status_code != 200:
+            raise RuntimeError(f"GET {url}: HTTP {resp.status_code}")
+        times.append(dt * 1000)
+        queries.append(counter.count)
+    return times, queries
+
+
+def page_row(name, size, client, urls, warmup, reps, budget_ms) -> dict:
+    print(f"  {name} ...", flush=True)
+    try:
+        times, queries = get_many(client, urls, warmup, reps)
+    except Exception as exc:  # a broken page is a result too: report it, go on
+        return row(name, size, budget=f"p95 < {budget_ms} ms", ok=False, note=f"error: {exc}")
+    return row(
+        name,
+        size,
+        times=times,
+        queries=queries,
+        budget=f"p95 < {budget_ms} ms",
+        ok=pct(times, 95) < budget_ms,
+    )
+
+
+def first_url(*names: str) -> tuple[str | None, str | None]:
+    from django.urls import NoReverseMatch, reverse
+
+    for name in names:
+        try:
+            return name, reverse(name)
+        except NoReverseMatch:
+            continue
+    return None, None
+
+
+def measure_pages(size: int, info: dict, reps: int) -> list[dict]:
+    from django.test import Client
+
+    from entiteiten.models import Entiteit, Gebruiker
+    from trajecten.models import Traject
+
+    rows = []
+    ent = Entiteit.objects.get(pk=info["largest_entity"]["id"])
+    coach = (
+        Gebruiker.objects.filter(rol=Gebruiker.Rol.TERUGKEERCOACH, entiteit=ent).order_by("username").first()
+    )
+    hr = Gebruiker.objects.filter(rol=Gebruiker.Rol.HR, entiteit=ent).order_by("username").first()
+    ago = Gebruiker.objects.filter(rol=Gebruiker.Rol.AGO).order_by("username").first()
+    client = Client()
+    client.force_login(coach)
+    base = "/trajecten/"
+    label = f"{ent.code}, {info['largest_entity']['open']} open"
+    for name, url in (
+        (f"worklist coach ({label})", base),
+        ("worklist coach ?te_laat=on", base + "?te_laat=on"),
+        ("worklist coach ?pagina=2", base + "?pagina=2"),
+    ):
+        rows.append(page_row(name, size, client, [url], [url] * WARMUP, reps, BUDGET_PAGE_MS))
+
+    open_ids = list(
+        Traject.objects.filter(entiteit=ent)
+        .exclude(status=Traject.Status.AFGESLOTEN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    n = reps + WARMUP
+    step = max(1, len(open_ids) // n)
+    chosen = open_ids[::step][:n]
+    urls = [f"/trajecten/{pk}/" for pk in chosen]
+    rows.append(
+        page_row(
+            f"dossier, {len(urls[WARMUP:])} open trajectories",
+            size,
+            client,
+            urls[WARMUP:] or urls,
+            urls[:WARMUP],
+            reps,
+            BUDGET_PAGE_MS,
+        )
+    )
+
+    ago_client = Client()
+    ago_client.force_login(ago)
+    rows.append(
+        page_row(
+            f"worklist AgO (all entities, {info['open']} open)",
+            size,
+            ago_client,
+            [base],
+            [base] * WARMUP,
+            reps,
+            BUDGET_PAGE_MS,
+        )
+    )
+
+    # Dashboards: measured once the reporting app provides them.
+    hr_client = Client()
+    hr_client.force_login(hr)
+    for title, user_client, names in (
+        ("HR dashboard", hr_client, ("dashboard", "rapportering:dashboard", "hr_dashboard")),
+        (
+            "AgO dashboard",
+            ago_client,
+            ("ago_dashboard", "rapportering:ago_dashboard", "dashboard", "rapportering:dashboard"),
+        ),
+    ):
+        name, url = first_url(*names)
+        if url is None:
+            rows.append(row(title, size, budget=f"p95 < {BUDGET_DASHBOARD_MS} ms", note="not available yet"))
+            continue
+        r = page_row(title, size, user_client, [url], [url] * WARMUP, reps, BUDGET_DASHBOARD_MS)
+        r["note"] = (r["note"] + f" url {url}").strip()
+        rows.append(r)
+    return rows
+
+
+def measure_pdfs(size: int, info: dict, year: int, reps: int) -> list[dict]:
+    from django.db import connection
+
+    from entiteiten.models import Entiteit
+
+    try:
+        from rapportering import pdf as rpdf
+    except ImportError:
+        rpdf = None
+    ent = Entiteit.objects.get(pk=info["largest_entity"]["id"])
+    rows = []
+    for title, fname, args, budget_s in (
+        (f"EOC PDF {year} of the largest entity ({ent.code})", "render_eoc_pdf", (ent, year), None),
+        (f"HOC PDF {year}", "render_hoc_pdf", (year,), BUDGET_HOC_S),
+    ):
+        budget = f"< {budget_s} s" if budget_s else ""
+        fn = getattr(rpdf, fname, None) if rpdf is not None else None
+        print(f"  {title} ...", flush=True)
+        if fn is None:
+            rows.append(row(title, size, budget=budget, note="not available yet"))
+            continue
+        times, queries, out = [], [], None
+        try:
+            for _ in range(reps):
+                counter = QueryCounter()
+                with connection.execute_wrapper(counter):
+                    t0 = time.perf_counter()
+                    out = fn(*args)
+                    times.append((time.perf_counter() - t0) * 1000)
+                queries.append(counter.count)
+        except Exception as exc:  # report, go on
+            rows.append(row(title, size, budget=budget, ok=False, note=f"error: {exc!r}"[:200]))
+            continue
+        length = len(out) if isinstance(out, bytes | bytearray) else None
+        rows.append(
+            row(
+                title,
+                size,
+                times=times,
+                queries=queries,
+                budget=budget,
+                ok=None if budget_s is None else pct(times, 95) < budget_s * 1000,
+                note=f"{length:,} bytes" if length else "",
+            )
+        )
+    return rows
+
+
+# --- the deadline job, in a fresh process ------------------------------------------------------------------
+
+
+def _proc_status_mb(key: str) -> float | None:
+    """A memory figure of this process from /proc/self/status (Linux), in MB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def job_child(database_url: str, as_of: date, trace: bool) -> None:
+    """Run the deadline job once in this (fresh) process; print its figures as JSON on the last line.
+
+    Memory: the growth of the peak resident set size during the job. Linux carries ``ru_maxrss`` over
+    from the parent across fork/exec, so the peak is read from /proc (VmHWM), reset just before the
+    job (``/proc/self/clear_refs``); ``getrusage`` is the fallback.
+    """
+    setup_django(database_url)
+    import gc
+
+    from django.db import connection
+
+    from trajecten import monitoring
+    from trajecten.models import Signaal, Traject
+
+    Traject.objects.exists()  # connect before measuring
+    gc.collect()
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # reset the peak RSS (VmHWM) to the current RSS
+        hwm_reset = True
+    except OSError:
+        hwm_reset = False
+    rss_before = _proc_status_mb("VmRSS")
+    ru_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    counter = QueryCounter()
+    if trace:
+        tracemalloc.start()
+    with connection.execute_wrapper(counter):
+        t0 = time.perf_counter()
+        result = monitoring.run(as_of, notify=False)
+        seconds = time.perf_counter() - t0
+    peak = tracemalloc.get_traced_memory()[1] if trace else None
+    if trace:
+        tracemalloc.stop()
+    ru_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    hwm = _proc_status_mb("VmHWM")
+    if hwm_reset and hwm is not None and rss_before is not None:
+        rss_delta, rss_peak = hwm - rss_before, hwm
+    else:
+        rss_delta, rss_peak = ru_after - ru_before, ru_after
+    out = {
+        "seconds": seconds,
+        "queries": counter.count,
+        "tracemalloc_peak_mb": peak / MB if peak is not None else None,
+        "rss_delta_mb": rss_delta,
+        "rss_max_mb": rss_peak,
+        "rss_before_mb": rss_before,
+        "ru_maxrss_delta_mb": ru_after - ru_before,
+        "result": result.as_dict(),
+        "open_signals": Signaal.objects.filter(opgelost_op__isnull=True).count(),
+    }
+    print(json.dumps(out))
+
+
+def run_job(database_url: str, as_of: date, trace: bool) -> dict:
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--job-child",
+        "--reference-date",
+        as_of.isoformat(),
+    ]
+    cmd += ["--database-url", database_url] + (["--trace"] if trace else [])
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)  # noqa: S603
+    if proc.returncode != 0:
+        raise RuntimeError(f"deadline job failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def measure_job(size: int, database_url: str, as_of: date) -> list[dict]:
+    from django.db import connection
+
+    from trajecten.models import Signaal
+
+    first = run_job(database_url, as_of, trace=False)
+    daily = run_job(database_url, as_of, trace=False)
+    # Peak Python memory with tracemalloc (which slows the run down, so in separate runs).
+    with connection.cursor() as cur:
+        cur.execute(f"TRUNCATE {connection.ops.quote_name(Signaal._meta.db_table)}")
+    first_traced = run_job(database_url, as_of, trace=True)
+    daily_traced = run_job(database_url, as_of, trace=True)
+    rows = []
+    for title, plain, traced in (
+        ("deadline job, first run (raises all signals)", first, first_traced),
+        ("deadline job, daily run", daily, daily_traced),
+    ):
+        mem = max(traced["tracemalloc_peak_mb"], plain["rss_delta_mb"])
+        ok = plain["seconds"] < BUDGET_JOB_S and mem < BUDGET_JOB_MB
+        r = plain["result"]
+        rows.append(
+            row(
+                title,
+                size,
+                times=[plain["seconds"] * 1000],
+                queries=[plain["queries"]],
+                budget=f"< {BUDGET_JOB_S} s, < {BUDGET_JOB_MB} MB",
+                ok=ok,
+                note=(
+                    f"{r['evaluated']} evaluated, {r['raised']} raised, {r['resolved']} resolved; "
+                    f"tracemalloc peak {traced['tracemalloc_peak_mb']:.0f} MB, "
+                    f"max RSS +{plain['rss_delta_mb']:.0f} MB (process {plain['rss_max_mb']:.0f} MB)"
+                ),
+                seconds=round(plain["seconds"], 2),
+                tracemalloc_peak_mb=round(traced["tracemalloc_peak_mb"], 1),
+                rss_delta_mb=round(plain["rss_delta_mb"], 1),
+                rss_max_mb=round(plain["rss_max_mb"], 1),
+                job=r,
+            )
+        )
+    return rows
+
+
+# --- output -----------------------------------------------------------------------------------------------
+
+
+def fmt(v) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        return f"{v:,.1f}"
+    return str(v)
+
+
+def print_table(rows: list[dict]) -> None:
+    cols = [
+        ("measurement", "measurement"),
+        ("size", "size"),
+        ("p50_ms", "p50 ms"),
+        ("p95_ms", "p95 ms"),
+        ("queries", "queries"),
+        ("budget", "budget"),
+        ("result", "result"),
+    ]
+    cells = [[fmt(r[k]) if k != "size" else f"{r[k]:,}" for k, _ in cols] for r in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, (_, h) in enumerate(cols)]
+    right = {"size", "p50_ms", "p95_ms", "queries"}
+
+    def line(values):
+        return "  ".join(
+            v.rjust(w) if cols[i][0] in right else v.ljust(w)
+            for i, (v, w) in enumerate(zip(values, widths, strict=True))
+        )
+
+    print(line([h for _, h in cols]))
+    print("  ".join("-" * w for w in widths))
+    for r, c in zip(rows, cells, strict=True):
+        print(line(c))
+        if r["note"]:
+            print(" " * 4 + r["note"])
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="VO-scale benchmarks (see benchmarks/README.md).")
+    parser.add_argument("--sizes", default=DEFAULT_SIZES, help="comma-separated numbers of trajectories")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--requests", type=int, default=REQUESTS, help="requests per page measurement")
+    parser.add_argument("--pdf-reps", type=int, default=3, help="renderings per PDF measurement")
+    parser.add_argument("--report-year", type=int, default=None, help="default: the year before today")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the loaded data when it already has the requested size"
+    )
+    parser.add_argument("--job-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--reference-date", type=date.fromisoformat, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.job_child:
+        job_child(args.database_url, args.reference_date, args.trace)
+        return
+
+    created = ensure_database(args.database_url)
+    setup_django(args.database_url)
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from trajecten.models import Traject
+
+    print(f"database {args.database_url} ({'created' if created else 'exists'}); migrating ...", flush=True)
+    call_command("migrate", verbosity=0, interactive=False)
+    ref = timezone.localdate()  # the views evaluate against today: the data is generated relative to it
+    year = args.report_year or ref.year - 1
+    info_machine = machine()
+    print(
+        f"machine: {info_machine['nproc']} CPU ({info_machine['cpu']}), {info_machine['memory_gb']} GB RAM; "
+        f"{info_machine['postgresql'].split(' on ')[0]} (shared_buffers {info_machine['shared_buffers']}, "
+        f"work_mem {info_machine['work_mem']}); Python {info_machine['python']}, Django {info_machine['django']}"
+    )
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    report = {
+        "started_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "reference_date": ref.isoformat(),
+        "seed": args.seed,
+        "report_year": year,
+        "machine": info_machine,
+        "budgets": {
+            "worklist_dossier_p95_ms": BUDGET_PAGE_MS,
+            "dashboards_p95_ms": BUDGET_DASHBOARD_MS,
+            "deadline_job_s": BUDGET_JOB_S,
+            "deadline_job_mb": BUDGET_JOB_MB,
+            "hoc_pdf_s": BUDGET_HOC_S,
+        },
+        "sizes": {},
+    }
+    all_rows: list[dict] = []
+    for size in sizes:
+        print(f"\n=== {size:,} trajectories ===", flush=True)
+        if args.reuse and Traject.objects.count() == size:
+            info = _describe_existing(ref)
+            print("reusing the loaded data", flush=True)
+        else:
+            wipe()
+            with connection.cursor() as cur:
+                cur.execute("TRUNCATE django_session")
+            info = generate(size, args.seed, ref, sys.stdout)
+        t0 = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE")
+        info["seconds"]["vacuum_analyze"] = round(time.perf_counter() - t0, 2)
+        rows = [
+            row(
+                "load (generate + summaries)",
+                size,
+                times=[info["seconds"]["total"] * 1000] if "total" in info["seconds"] else None,
+                note=f"{info.get('rows_total', 0):,} rows, {info['open']:,} open trajectories",
+            )
+        ]
+        print("deadline job ...", flush=True)
+        rows += measure_job(size, args.database_url, ref)
+        print("pages ...", flush=True)
+        rows += measure_pages(size, info, args.requests)
+        print("PDFs ...", flush=True)
+        rows += measure_pdfs(size, info, year, args.pdf_reps)
+        report["sizes"][str(size)] = {"data": info, "measurements": rows}
+        all_rows += rows
+        print()
+        print_table(rows)
+
+    print("\n=== summary ===")
+    print(
+        f"machine: nproc {info_machine['nproc']}, {info_machine['cpu']}, {info_machine['memory_gb']} GB; "
+        f"{info_machine['postgresql'].split(',')[0]}"
+    )
+    print_table(all_rows)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / "latest.json"
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    print(f"\nresults: {out.relative_to(ROOT)}")
+
+
+def _describe_existing(ref: date) -> dict:
+    """What ``generate`` would report, for data that is already loaded (``--reuse``)."""
+    from django.db.models import Count
+
+    from trajecten.models import Traject
+
+    total = Traject.objects.count()
+    open_qs = Traject.objects.exclude(status=Traject.Status.AFGESLOTEN)
+    largest = (
+        Traject.objects.values("entiteit_id", "entiteit__code")
+        .annotate(n=Count("id"))
+        .order_by("-n", "entiteit_id")
+        .first()
+    )
+    return {
+        "reference_date": ref.isoformat(),
+        "trajecten": total,
+        "open": open_qs.count(),
+        "largest_entity": {
+            "id": largest["entiteit_id"],
+            "code": largest["entiteit__code"],
+            "trajecten": largest["n"],
+            "open": open_qs.filter(entiteit_id=largest["entiteit_id"]).count(),
+        },
+        "seconds": {},
+        "reused": True,
+    }
+
+
+if __name__ == "__main__":
+    main()
