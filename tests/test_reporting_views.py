@@ -214,3 +214,14 @@ def test_failed_report_is_marked_and_others_go_on(client, ago, entiteit_a, setti
     failed = Rapport.objects.get(soort="hoc_csv")
     assert (failed.status, failed.fout) == ("mislukt", "schijf vol")
     assert Rapport.objects.filter(status="klaar").count() == Rapport.objects.count() - 1
+
+
+def test_reports_page_query_count_is_pinned_and_flat(client, ago, entiteit_a, entiteit_b, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(ago)
+    client.post(reverse("rapporten_aanvragen"), {"jaar": "2024"})  # 10 reports
+    client.get(reverse("rapporten"))
+    few = queries(client, reverse("rapporten"))
+    client.post(reverse("rapporten_aanvragen"), {"jaar": "2025"})  # 20 reports
+    client.get(reverse("rapporten"))
+    assert queries(client, reverse("rapporten")) == few == 8

@@ -176,3 +176,16 @@ def test_pagination(as_coach_a, entiteit_a):
         make(entiteit_a)
     html = as_coach_a.get(reverse("worklist"), {"pagina": 2}).content.decode()
     assert "Pagina 2 van 2" in html
+
+
+def test_history_query_count_is_pinned_and_flat(as_coach_a, entiteit_a):
+    small = full_dossier(entiteit_a, 1)
+    large = full_dossier(entiteit_a, 6)
+    for t in (small, large):  # changes to the trajectory itself and to its staff member
+        t.leidinggevende = "Nieuwe leidinggevende"
+        t.save()
+    assert (
+        count_queries(as_coach_a, reverse("historiek", args=[small.pk]))
+        == count_queries(as_coach_a, reverse("historiek", args=[large.pk]))
+        == 17
+    )
