@@ -187,5 +187,5 @@ def test_history_query_count_is_pinned_and_flat(as_coach_a, entiteit_a):
     assert (
         count_queries(as_coach_a, reverse("historiek", args=[small.pk]))
         == count_queries(as_coach_a, reverse("historiek", args=[large.pk]))
-        == 17
+        == 21
     )
