@@ -13,14 +13,14 @@ from entiteiten.models import Entiteit
 from . import charts
 from . import figures as fg
 from .figures import Periode, Report
-from .tables import hoc_tables, report_tables
+from .tables import tables_for
 
 
-def _sections(report: Report, figures: fg.Figures, hoc: bool):
-    tables = hoc_tables(report) if hoc else report_tables(figures)
+def sections(report: Report, entiteit: Entiteit | None) -> list[dict]:
+    """Each table with its SVG chart: what the PDF and the dashboard show."""
     return [
         {"table": t, "chart": charts.bar_chart(t.chart, t.title) if t.chart else "", "id": f"s-{t.key}"}
-        for t in tables
+        for t in tables_for(report, entiteit)
     ]
 
 
@@ -32,7 +32,7 @@ def context_from(report: Report, entiteit: Entiteit | None) -> dict:
             "title": _("Re-integratie: rapport voor het Entiteitsoverlegcomité"),
             "subject": entiteit.naam,
             "report": report,
-            "sections": _sections(report, report.per_entity[entiteit.pk], hoc=False),
+            "sections": sections(report, entiteit),
             "threshold": fg.threshold(),
         }
     return {
@@ -40,7 +40,7 @@ def context_from(report: Report, entiteit: Entiteit | None) -> dict:
         "title": _("Re-integratie: VO-brede rapportering voor het Hoog Overlegcomité"),
         "subject": _("Alle entiteiten van de Vlaamse overheid"),
         "report": report,
-        "sections": _sections(report, report.total, hoc=True),
+        "sections": sections(report, None),
         "threshold": fg.threshold(),
     }
 

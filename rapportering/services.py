@@ -14,7 +14,7 @@ from . import figures as fg
 from . import pdf
 from .exports import table_rows, to_csv, to_xlsx
 from .models import Cijferset, Rapport
-from .tables import extract_rows, hoc_tables, report_tables, template_rows
+from .tables import extract_rows, tables_for, template_rows
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +47,11 @@ def content_for(r: Rapport, report: fg.Report) -> bytes:
         ctx = pdf.context_from(report, None)
         return pdf.render(ctx)
     if r.soort == Rapport.Soort.HOC_XLSX:
-        return to_xlsx({"HOC": table_rows(hoc_tables(report)), "Standaardsjabloon": template_rows(report)})
+        return to_xlsx(
+            {"HOC": table_rows(tables_for(report, None)), "Standaardsjabloon": template_rows(report)}
+        )
     if r.soort == Rapport.Soort.HOC_CSV:
-        return to_csv(table_rows(hoc_tables(report)))
+        return to_csv(table_rows(tables_for(report, None)))
     if r.soort == Rapport.Soort.SJABLOON_XLSX:
         return to_xlsx({"Standaardsjabloon": template_rows(report)})
     if r.soort == Rapport.Soort.SJABLOON_CSV:
@@ -59,7 +61,7 @@ def content_for(r: Rapport, report: fg.Report) -> bytes:
     if r.soort == Rapport.Soort.EOC_PDF:
         return pdf.render(pdf.context_from(report, r.entiteit))
     if r.soort == Rapport.Soort.EOC_XLSX:
-        return to_xlsx({r.entiteit.code: table_rows(report_tables(report.per_entity[r.entiteit_id]))})
+        return to_xlsx({r.entiteit.code: table_rows(tables_for(report, r.entiteit))})
     raise ValueError(r.soort)
 
 

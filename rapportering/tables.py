@@ -320,6 +320,11 @@ def entity_table(report: Report, hidden: list[list[bool]] | None = None) -> Tabl
     )
 
 
+def tables_for(report: Report, entiteit: Entiteit | None) -> list[Table]:
+    """An entity's (EOC) tables, or the VO-wide (HOC) tables when ``entiteit`` is None."""
+    return report_tables(report.per_entity[entiteit.pk]) if entiteit else hoc_tables(report)
+
+
 def hoc_tables(report: Report) -> list[Table]:
     """The HOC report's tables. Its counts table and its entity table both show the VO totals of active
     trajectories, so they are suppressed together: a cell hidden in one is hidden in the other."""

@@ -14,12 +14,12 @@ from django.views.decorators.http import require_POST
 
 from entiteiten.models import Entiteit, Gebruiker
 
-from . import charts, pdf
 from . import figures as fg
+from . import pdf
 from .exports import table_rows, to_csv, to_xlsx
 from .models import Rapport
 from .services import request_year, year_report
-from .tables import hoc_tables, report_tables
+from .tables import tables_for
 from .tasks import generate_reports, refresh_year_figures
 
 REPORT_ROLES = (Gebruiker.Rol.HR, Gebruiker.Rol.TERUGKEERCOACH)
@@ -101,11 +101,7 @@ def dashboard(request):
             context["berekend_op"] = snap.berekend_op
         else:
             report = fg.build(periode, [entiteit] if entiteit else None)
-        figures = report.per_entity[entiteit.pk] if entiteit else report.total
-        tables = report_tables(figures) if entiteit else hoc_tables(report)
-        context["sections"] = [
-            {"table": t, "chart": charts.bar_chart(t.chart, t.title) if t.chart else ""} for t in tables
-        ]
+        context["sections"] = pdf.sections(report, entiteit)
         context["query"] = request.GET.urlencode() or f"jaar={periode.start.year}"
         context["threshold"] = fg.threshold()
     return render(request, "rapportering/dashboard.html", context)
@@ -119,7 +115,7 @@ def export(request, fmt):
     report = fg.build(periode, [entiteit] if entiteit else None)
     who = entiteit.code if entiteit else "VO"
     name = f"reintegratie-{'eoc' if entiteit else 'hoc'}-{who}-{periode.start:%Y%m%d}-{periode.end:%Y%m%d}"
-    tables = report_tables(report.per_entity[entiteit.pk]) if entiteit else hoc_tables(report)
+    tables = tables_for(report, entiteit)
     if fmt == "pdf":
         data, ctype = pdf.render(pdf.context_from(report, entiteit)), "application/pdf"
     elif fmt == "xlsx":

@@ -264,14 +264,11 @@ def dossier(request, pk):
             "timeline": timeline(traject),
             "voortgezet_als": voortgezet_als,
             "open": traject.status != m.Traject.Status.AFGESLOTEN,
-            "formeel_verloop": getattr(traject, "formeel_verloop", None)
-            if traject.soort == m.Traject.Soort.FORMEEL
-            else None,
         },
     )
 
 
-# kind -> (form class, title, instance factory). Each adds one thing to a dossier.
+# kind -> (form class, title). Each registers one step in a dossier.
 ACTIONS = {
     "gesprek": (f.GesprekForm, _("Contact of gesprek registreren")),
     "inschatting": (f.InschattingForm, _("Inschatting registreren")),
