@@ -24,7 +24,7 @@ stappenplan and the end of a measure (``PLANNED_DATE_FIELDS``). Every database c
 Loading: objects are built in memory per chunk of 5,000 trajectories and written with ``bulk_create``
 (batch size 5,000) in one transaction. ``bulk_create`` skips django-simple-history: the benchmark data
 has no history rows. Then the stored deadline summaries of the open trajectories are computed with
-``trajecten.services.refresh_summaries`` and the tables are analysed.
+``trajecten.evaluation.refresh_summaries`` and the tables are analysed.
 
 CLI (from the project root)::
 
@@ -1104,8 +1104,8 @@ def generate(
     from django.utils import timezone
 
     from entiteiten.models import Entiteit
+    from trajecten.evaluation import refresh_summaries
     from trajecten.models import Traject
-    from trajecten.services import refresh_summaries
 
     def say(msg: str) -> None:
         if stdout is not None:

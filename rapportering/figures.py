@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from entiteiten.models import Entiteit
 from trajecten import deadlines as dl
+from trajecten.evaluation import facts_of
 from trajecten.models import (
     Betrokkenheid,
     Gesprek,
@@ -40,7 +41,6 @@ from trajecten.models import (
     Traject,
     Verlenging,
 )
-from trajecten.services import facts_of
 
 TYPES = ("informeel", "formeel", "preventief", "entiteitsoverschrijdend")
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trajecten import models as m
-from trajecten.services import refresh_summaries
+from trajecten.evaluation import refresh_summaries
 
 from .conftest import login
 from .factories import PASSWORD, PersoneelslidFactory, TrajectFactory

@@ -124,7 +124,7 @@ def test_coach_cannot_register_for_other_entity(c, coach_a, entiteit_b):
 
 
 def test_conversation_saved_and_refreshes_worklist_summary(c, t):
-    from trajecten.services import refresh_one
+    from trajecten.evaluation import refresh_one
 
     refresh_one(t.pk, TODAY)
     t.refresh_from_db()

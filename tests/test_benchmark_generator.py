@@ -15,7 +15,7 @@ from django.utils import timezone
 from benchmarks.generate import BELEIDSDOMEINEN, PLANNED_DATE_FIELDS, generate, wipe
 from entiteiten.models import Entiteit, Gebruiker
 from trajecten import models as m
-from trajecten.services import SUMMARY_FIELDS, apply_summary, with_rule_data
+from trajecten.evaluation import SUMMARY_FIELDS, apply_summary, with_rule_data
 
 REF = date(2026, 3, 31)
 N = 300

@@ -114,7 +114,7 @@ def test_coach_registers_whole_informal_journey(page, coach_a, coach_b, screensh
 
 
 def test_worklist_keyboard_and_filters(page, coach_a, screenshot):
-    from trajecten.services import refresh_summaries
+    from trajecten.evaluation import refresh_summaries
 
     from .factories import PersoneelslidFactory, TrajectFactory
 

@@ -11,7 +11,7 @@ from entiteiten.models import Gebruiker
 from reintegratie.celery import app
 from trajecten import models as m
 from trajecten import monitoring
-from trajecten.services import refresh_one
+from trajecten.evaluation import refresh_one
 
 from .factories import GebruikerFactory, PersoneelslidFactory, TrajectFactory
 

@@ -11,7 +11,7 @@ from entiteiten.models import Entiteit, Gebruiker
 
 from . import deadlines as dl
 from . import models as m
-from .services import evaluate_traject
+from .evaluation import evaluate_traject
 
 
 def fmt(d: date) -> str:

@@ -132,7 +132,7 @@ class Traject(models.Model):
     uitkomst = models.CharField(_("uitkomst"), max_length=20, choices=Uitkomst.choices, blank=True)
     uitkomst_reden = vrije_tekst(_("reden / toelichting bij de uitkomst"))
     # Deadline summary, refreshed after every change to the dossier and by the nightly job
-    # (trajecten.services.refresh_summaries). Dates only: valid whatever day it is read.
+    # (trajecten.evaluation.refresh_summaries). Dates only: valid whatever day it is read.
     eerstvolgende_termijn = models.DateField(
         _("eerstvolgende termijn"), null=True, blank=True, editable=False
     )

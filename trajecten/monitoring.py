@@ -24,9 +24,9 @@ from django.utils import timezone
 from entiteiten.models import Gebruiker
 
 from . import deadlines as dl
+from .evaluation import SUMMARY_FIELDS, apply_summary, batches, facts_of, with_rule_data
 from .labels import MIJLPALEN
 from .models import Notificatie, Signaal, Traject
-from .services import SUMMARY_FIELDS, apply_summary, batches, facts_of, with_rule_data
 
 log = logging.getLogger(__name__)
 

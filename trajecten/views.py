@@ -19,9 +19,9 @@ from . import deadlines as dl
 from . import forms as f
 from . import models as m
 from .access import mag_registreren, traject_or_404, zichtbare_trajecten
+from .evaluation import evaluate_traject, refresh_one
 from .filters import TrajectFilter
 from .labels import MIJLPALEN, STATES, WARNINGS
-from .services import evaluate_traject, refresh_one
 
 PAGE_SIZE = 25
 DUE_SOON = timedelta(days=dl.DUE_SOON_DAYS)

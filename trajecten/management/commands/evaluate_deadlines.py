@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from entiteiten.models import Entiteit
+from trajecten.evaluation import batches, evaluate_traject, evaluation_as_dict
 from trajecten.models import Traject
-from trajecten.services import batches, evaluate_traject, evaluation_as_dict
 
 BATCH = 2000
 
