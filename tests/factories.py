@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 
@@ -59,3 +59,88 @@ class TrajectFactory(factory.django.DjangoModelFactory):
     entiteit = factory.LazyAttribute(lambda o: o.personeelslid.entiteit)
     d0 = date(2026, 1, 31)
     leidinggevende = "Lies Janssens"
+
+
+class GesprekFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Gesprek
+
+    traject = factory.SubFactory(TrajectFactory)
+    datum = factory.LazyAttribute(lambda o: o.traject.d0)
+    soort = m.Gesprek.Soort.GESPREK
+    vorm = m.Gesprek.Vorm.TELEFOON
+    gevoerd_door = m.Gesprek.Door.COACH
+
+
+class InschattingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Inschatting
+
+    traject = factory.SubFactory(TrajectFactory)
+    datum = factory.LazyAttribute(lambda o: o.traject.d0)
+    uitkomst = "stappen_mogelijk"
+
+
+class StappenplanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Stappenplan
+
+    traject = factory.SubFactory(TrajectFactory)
+    inschatting = factory.SubFactory(InschattingFactory, traject=factory.SelfAttribute("..traject"))
+    datum = factory.LazyAttribute(lambda o: o.inschatting.datum)
+    afspraken = "Halftijds starten"
+
+
+class MaatregelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Maatregel
+
+    stappenplan = factory.SubFactory(StappenplanFactory)
+    soort = m.Maatregel.Soort.AANGEPASTE_UREN
+
+
+class BetrokkenheidFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Betrokkenheid
+
+    traject = factory.SubFactory(TrajectFactory)
+    actor = m.Betrokkenheid.Actor.ARBEIDSARTS
+    vanaf = factory.LazyAttribute(lambda o: o.traject.d0)
+
+
+class VerlengingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Verlenging
+
+    traject = factory.SubFactory(TrajectFactory)
+    toegekend_op = factory.LazyAttribute(lambda o: o.traject.d0)
+    nieuwe_datum = factory.LazyAttribute(lambda o: o.toegekend_op + timedelta(days=90))
+    reden = "Advies van het SMT nodig"
+
+
+class HervalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Herval
+
+    traject = factory.SubFactory(TrajectFactory)
+    hervat_op = factory.LazyAttribute(lambda o: o.traject.d0 + timedelta(days=30))
+    hervatting_vorm = m.Traject.HervattingVorm.VOLLEDIG
+    datum = factory.LazyAttribute(lambda o: o.hervat_op + timedelta(days=20))
+
+
+class EvaluatieFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Evaluatie
+
+    traject = factory.SubFactory(TrajectFactory)
+    datum = factory.LazyAttribute(lambda o: o.traject.werkhervatting_op)
+    gevoerd_door = m.Gesprek.Door.LEIDINGGEVENDE
+
+
+class FormeelVerloopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.FormeelVerloop
+
+    traject = factory.SubFactory(TrajectFactory, soort=m.Traject.Soort.FORMEEL)
+    aanvrager = m.FormeelVerloop.Aanvrager.PERSONEELSLID
+    aanvraag_ontvangen_op = factory.LazyAttribute(lambda o: o.traject.d0 + timedelta(days=10))

@@ -30,9 +30,8 @@ def t(entiteit_a, coach_a):
     return TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=entiteit_a), d0=D0, coach=coach_a)
 
 
-def post(client, traject, kind, data, url_name="actie"):
-    kwargs = {"pk": traject.pk} if url_name != "actie" else {"pk": traject.pk, "kind": kind}
-    return client.post(reverse(url_name, kwargs=kwargs), data)
+def post(client, traject, kind, data):
+    return client.post(reverse("actie", kwargs={"pk": traject.pk, "kind": kind}), data)
 
 
 def refused(response, text):
@@ -40,6 +39,14 @@ def refused(response, text):
     html = response.content.decode()
     assert "Er is niets opgeslagen" in html
     assert text in html, html[html.find("errorlist") - 200 : html.find("errorlist") + 400]
+
+
+def not_allowed(response, text):
+    """An action the dossier's state does not allow: a clear message instead of a form (409)."""
+    assert response.status_code == 409, response.status_code
+    html = response.content.decode()
+    assert "Dit kan nu niet." in html and text in html
+    assert '<form method="post" class="form"' not in html
 
 
 def snapshot():
@@ -94,7 +101,8 @@ def test_register_trajectory(c, coach_a):
         ({"d0": ""}, "Geef de eerste dag van de arbeidsongeschiktheid"),
         ({"soort": "preventief"}, "Een preventief traject heeft geen startdatum"),
         ({"d0": d(TODAY + timedelta(days=1))}, "ligt in de toekomst"),
-        ({"d0": "31/02/2026"}, "Voer een geldige datum in"),
+        ({"d0": "31/02/2026"}, "Gebruik dd/mm/jjjj, bv. 05/03/2026."),
+        ({"d0": "1999-12-31"}, "geen aannemelijke datum"),
         ({"achternaam": ""}, "Dit veld is verplicht"),
     ],
 )
@@ -105,14 +113,15 @@ def test_register_refuses_bad_input(c, data, message):
 
 def test_register_refuses_staff_member_of_other_entity(c, entiteit_b):
     PersoneelslidFactory(entiteit=entiteit_b, personeelsnummer="P123456")
-    refused(c.post(reverse("traject_nieuw"), registration()), "geregistreerd bij een andere entiteit")
+    refused(c.post(reverse("traject_nieuw"), registration()), "kan hier niet geregistreerd worden")
 
 
 def test_register_refuses_second_open_trajectory(c, t):
-    refused(
-        c.post(reverse("traject_nieuw"), registration(personeelsnummer=t.personeelslid.personeelsnummer)),
-        "loopt al een open traject",
+    response = c.post(
+        reverse("traject_nieuw"), registration(personeelsnummer=t.personeelslid.personeelsnummer)
     )
+    refused(response, "loopt al een open traject")
+    assert reverse("dossier", args=[t.pk]) in response.content.decode()  # a link to the open dossier
 
 
 def test_coach_cannot_register_for_other_entity(c, coach_a, entiteit_b):
@@ -235,32 +244,32 @@ def plan_data(inschatting, **kw):
 
 
 def test_stappenplan_needs_positive_assessment(c, t):
-    refused(post(c, t, None, plan_data(None), url_name="stappenplan"), "Registreer eerst een inschatting")
+    not_allowed(post(c, t, "stappenplan", plan_data(None)), "Registreer eerst een inschatting")
     assert m.Stappenplan.objects.count() == 0
 
 
 def test_stappenplan_with_measures(c, t):
     ins = m.Inschatting.objects.create(traject=t, datum=D0 + timedelta(days=35), uitkomst="stappen_mogelijk")
-    assert post(c, t, None, plan_data(ins), url_name="stappenplan").status_code == 302
+    assert post(c, t, "stappenplan", plan_data(ins)).status_code == 302
     plan = m.Stappenplan.objects.get()
     assert sorted(plan.maatregelen.values_list("soort", flat=True)) == ["progressief", "werkplek"]
 
 
 def test_stappenplan_before_assessment_refused(c, t):
     ins = m.Inschatting.objects.create(traject=t, datum=D0 + timedelta(days=45), uitkomst="stappen_mogelijk")
-    refused(post(c, t, None, plan_data(ins), url_name="stappenplan"), "niet vóór de inschatting")
+    refused(post(c, t, "stappenplan", plan_data(ins)), "niet vóór de inschatting")
     assert m.Maatregel.objects.count() == 0
 
 
 def test_extension_rules(c, t):
-    refused(
+    not_allowed(
         post(
             c,
             t,
             "verlenging",
             {"toegekend_op": d(TODAY), "nieuwe_datum": d(TODAY + timedelta(days=30)), "reden": "SMT"},
         ),
-        "registreer eerst een inschatting",
+        "zolang de termijn voor het stappenplan loopt",
     )
     assessed = TODAY - timedelta(days=20)
     m.Inschatting.objects.create(traject=t, datum=assessed, uitkomst="stappen_mogelijk")
@@ -313,8 +322,8 @@ def test_extension_after_term_expired_refused(c, t):
 
 
 def test_return_relapse_evaluation(c, t):
-    refused(post(c, t, "evaluatie", {"datum": d(TODAY), "gevoerd_door": "coach"}), "registreer die eerst")
-    refused(post(c, t, "herval", {"datum": d(TODAY)}), "Registreer eerst de werkhervatting")
+    not_allowed(post(c, t, "evaluatie", {"datum": d(TODAY), "gevoerd_door": "coach"}), "registreer die eerst")
+    not_allowed(post(c, t, "herval", {"datum": d(TODAY)}), "Registreer eerst de werkhervatting")
     back = TODAY - timedelta(days=20)
     assert (
         post(
@@ -337,7 +346,12 @@ def test_return_relapse_evaluation(c, t):
     assert post(c, t, "herval", {"datum": d(back + timedelta(days=10))}).status_code == 302
     t.refresh_from_db()
     herval = m.Herval.objects.get()
-    assert (t.status, t.werkhervatting_op, herval.hervat_op) == ("lopend", None, back)
+    assert (t.status, t.werkhervatting_op, herval.hervat_op, herval.hervatting_vorm) == (
+        "lopend",
+        None,
+        back,
+        "progressief",
+    )
 
 
 def test_close_requires_outcome_and_reason(c, t):
@@ -347,12 +361,17 @@ def test_close_requires_outcome_and_reason(c, t):
     )
     t.refresh_from_db()
     assert t.status == "lopend"
-    assert (
-        post(c, t, "afsluiten", {"afgesloten_op": d(TODAY), "uitkomst": "andere_functie"}).status_code == 302
-    )
+    # the first valid submit asks a confirmation that shows the outcome chosen, and saves nothing
+    ask = post(c, t, "afsluiten", {"afgesloten_op": d(TODAY), "uitkomst": "andere_functie"})
+    assert ask.status_code == 200 and "Afsluiten bevestigen" in ask.content.decode()
+    assert "Terugkeer in een andere functie" in ask.content.decode()
+    t.refresh_from_db()
+    assert t.status == "lopend"
+    confirm = {"afgesloten_op": d(TODAY), "uitkomst": "andere_functie", "bevestigd": "True"}
+    assert post(c, t, "afsluiten", confirm).status_code == 302
     t.refresh_from_db()
     assert (t.status, t.uitkomst, t.eerstvolgende_termijn) == ("afgesloten", "andere_functie", None)
-    refused(
+    not_allowed(
         post(
             c,
             t,
@@ -391,7 +410,7 @@ def test_convert_to_formal_keeps_link_and_history(c, entiteit_a, coach_a):
 
 def test_formal_steps_in_order(c, entiteit_a):
     f = TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=entiteit_a), soort="formeel", d0=D0)
-    url = reverse("formeel", args=[f.pk])
+    url = reverse("actie", args=[f.pk, "formeel"])
     base = {"aanvrager": "personeelslid", "aanvraag_ontvangen_op": d(D0 + timedelta(days=10))}
     refused(
         c.post(

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from trajecten import actions as a
 from trajecten import models as m
 from trajecten.evaluation import refresh_summaries
 
@@ -34,33 +35,22 @@ def as_coach_a(client, coach_a):
 DOSSIER_URLS = [
     ("dossier", {}),
     ("historiek", {}),
-    ("stappenplan", {}),
-    ("formeel", {}),
-    *[
-        ("actie", {"kind": k})
-        for k in (
-            "gesprek",
-            "inschatting",
-            "betrokkenheid",
-            "verlenging",
-            "werkhervatting",
-            "herval",
-            "evaluatie",
-            "afsluiten",
-            "omzetten",
-        )
-    ],
+    *[("actie", {"kind": k}) for k in a.ALL if k in a.LABELS],
+    *[(name, {"kind": "gesprek", "part": 0}) for name in ("wijzigen", "verwijderen")],
 ]
 
 
 @pytest.mark.parametrize("name,kw", DOSSIER_URLS)
 def test_coach_of_other_entity_gets_404_everywhere(client, coach_b, entiteit_a, name, kw):
     t = make(entiteit_a, soort="formeel")
+    g = m.Gesprek.objects.create(traject=t, datum=t.d0, vorm="telefoon", gevoerd_door="coach")
+    if "part" in kw:
+        kw = {**kw, "part": g.pk}
     client.force_login(coach_b)
     url = reverse(name, kwargs={"pk": t.pk, **kw})
     assert client.get(url).status_code == 404
-    assert client.post(url, {"datum": "01/03/2026"}).status_code == 404
-    assert m.Gesprek.objects.count() == 0
+    assert client.post(url, {"datum": "01/03/2026", "wijzigingsreden": "x"}).status_code == 404
+    assert list(m.Gesprek.objects.all()) == [g]
 
 
 def test_anonymous_is_sent_to_login(client, entiteit_a):
@@ -91,10 +81,10 @@ def test_worklist_sorted_by_most_urgent_and_shows_signals(as_coach_a, entiteit_a
     later = make(entiteit_a, d0=TODAY - timedelta(days=10))  # info due in 18 days
     overdue = make(entiteit_a, d0=TODAY - timedelta(days=70))  # 2-month conversation missed
     soon = make(entiteit_a, d0=TODAY - timedelta(days=25))  # info due in 3 days
-    html = as_coach_a.get(reverse("worklist")).content.decode()
+    html = as_coach_a.get(reverse("worklist"), {"wie": "alle"}).content.decode()
     positions = [html.index(t.personeelslid.achternaam + " ") for t in (overdue, soon, later)]
     assert positions == sorted(positions)
-    assert "Te laat" in html and "Binnen 7 dagen" in html
+    assert "Te laat: 42 dagen" in html and "Binnen 7 dagen" in html  # info arbeidsarts, due D0 + 28
 
 
 def test_worklist_filters(as_coach_a, coach_a, entiteit_a):
@@ -110,7 +100,7 @@ def test_worklist_filters(as_coach_a, coach_a, entiteit_a):
     fresh = make(entiteit_a, d0=TODAY - timedelta(days=3))
 
     def names(**params):
-        html = as_coach_a.get(reverse("worklist"), params).content.decode()
+        html = as_coach_a.get(reverse("worklist"), {"wie": "alle", **params}).content.decode()
         return {
             t for t in (informeel, preventief, gesloten, fresh) if t.personeelslid.achternaam + " " in html
         }
@@ -120,6 +110,8 @@ def test_worklist_filters(as_coach_a, coach_a, entiteit_a):
     assert names(status="afgesloten") == {gesloten}
     assert names(te_laat="on") == {informeel}
     assert names(coach=coach_a.pk) == {informeel}
+    assert names(wie="mijn") == {informeel}  # only the coach's own
+    assert names(wie="mijn", soort="preventief") == set()  # filters combine
     assert names(q=informeel.personeelslid.personeelsnummer) == {informeel}
     assert names(q=fresh.personeelslid.achternaam.lower()) == {fresh}
 
@@ -132,14 +124,15 @@ def count_queries(client, url, params=None):
 
 def test_worklist_query_count_is_pinned_and_flat(as_coach_a, entiteit_a):
     make(entiteit_a)
-    few = count_queries(as_coach_a, reverse("worklist"))
+    few = count_queries(as_coach_a, reverse("worklist"), {"wie": "alle"})
     for _ in range(40):
         make(entiteit_a, d0=TODAY - timedelta(days=50))
-    many = count_queries(as_coach_a, reverse("worklist"))
+    many = count_queries(as_coach_a, reverse("worklist"), {"wie": "alle"})
     # savepoint, session, user, count, page, entity of the user (header), coach choices, release,
     # and the session save (savepoint, update, release)
     assert few == many == 11
-    assert count_queries(as_coach_a, reverse("worklist"), {"pagina": 2, "te_laat": "on"}) == 11
+    assert count_queries(as_coach_a, reverse("worklist"), {"pagina": 2, "te_laat": "on", "wie": "alle"}) == 11
+    assert count_queries(as_coach_a, reverse("worklist")) == 10  # only mine: none, so no page query
 
 
 def full_dossier(entiteit, parts):
@@ -174,7 +167,7 @@ def test_dossier_query_count_is_pinned_and_flat(as_coach_a, entiteit_a):
 def test_pagination(as_coach_a, entiteit_a):
     for _ in range(30):
         make(entiteit_a)
-    html = as_coach_a.get(reverse("worklist"), {"pagina": 2}).content.decode()
+    html = as_coach_a.get(reverse("worklist"), {"pagina": 2, "wie": "alle"}).content.decode()
     assert "Pagina 2 van 2" in html
 
 
@@ -187,5 +180,22 @@ def test_history_query_count_is_pinned_and_flat(as_coach_a, entiteit_a):
     assert (
         count_queries(as_coach_a, reverse("historiek", args=[small.pk]))
         == count_queries(as_coach_a, reverse("historiek", args=[large.pk]))
-        == 21
+        == 22
+    )
+
+
+def test_worklist_shows_a_coach_their_own_by_default(as_coach_a, coach_a, entiteit_a):
+    mine = make(entiteit_a, coach=coach_a, d0=TODAY - timedelta(days=70))
+    colleague = make(entiteit_a, d0=TODAY - timedelta(days=70))
+    html = as_coach_a.get(reverse("worklist")).content.decode()
+    assert "Mijn trajecten" in html
+    assert (
+        mine.personeelslid.achternaam + " " in html and colleague.personeelslid.achternaam + " " not in html
+    )
+    # one switch to the entity's, which keeps the other filters
+    html = as_coach_a.get(reverse("worklist"), {"wie": "alle", "te_laat": "on"}).content.decode()
+    assert "<h1>Trajecten</h1>" in html
+    assert colleague.personeelslid.achternaam + " " in html
+    assert (
+        'value="alle" checked' in html.replace('id="id_wie_1" ', "").replace("  ", " ") or "checked" in html
     )

@@ -1,52 +1,79 @@
+"""The operator's view of the dossiers: read-only.
+
+Every change to a dossier goes through trajecten.services (with its checks, history reason and deadline
+refresh), in the coach workspace; the admin shows dossiers and their history but cannot change them.
+"""
+
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from simple_history.admin import SimpleHistoryAdmin as HistoryAdmin
 
 from . import models as m
 
 
-class GesprekInline(admin.TabularInline):
+class ReadOnly:
+    """No add, change or delete in the admin: dossier changes go through the services."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnly, admin.TabularInline):
+    extra = 0
+
+
+class ReadOnlyHistoryAdmin(ReadOnly, HistoryAdmin):
+    """Lists, search, filters and the history of each record; no changes (and so no "revert")."""
+
+
+class GesprekInline(ReadOnlyInline):
     model = m.Gesprek
     extra = 0
 
 
-class InschattingInline(admin.TabularInline):
+class InschattingInline(ReadOnlyInline):
     model = m.Inschatting
     extra = 0
 
 
-class StappenplanInline(admin.TabularInline):
+class StappenplanInline(ReadOnlyInline):
     model = m.Stappenplan
     extra = 0
     raw_id_fields = ["inschatting"]
 
 
-class BetrokkenheidInline(admin.TabularInline):
+class BetrokkenheidInline(ReadOnlyInline):
     model = m.Betrokkenheid
     extra = 0
 
 
-class VerlengingInline(admin.TabularInline):
+class VerlengingInline(ReadOnlyInline):
     model = m.Verlenging
     extra = 0
 
 
-class HervalInline(admin.TabularInline):
+class HervalInline(ReadOnlyInline):
     model = m.Herval
     extra = 0
 
 
-class EvaluatieInline(admin.TabularInline):
+class EvaluatieInline(ReadOnlyInline):
     model = m.Evaluatie
     extra = 0
 
 
-class FormeelVerloopInline(admin.StackedInline):
+class FormeelVerloopInline(ReadOnly, admin.StackedInline):
     model = m.FormeelVerloop
     extra = 0
 
 
 @admin.register(m.Personeelslid)
-class PersoneelslidAdmin(SimpleHistoryAdmin):
+class PersoneelslidAdmin(ReadOnlyHistoryAdmin):
     list_display = ["achternaam", "voornaam", "personeelsnummer", "statuut", "entiteit", "functie"]
     list_filter = ["statuut", "entiteit"]
     search_fields = ["achternaam", "voornaam", "personeelsnummer"]
@@ -54,7 +81,7 @@ class PersoneelslidAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.Traject)
-class TrajectAdmin(SimpleHistoryAdmin):
+class TrajectAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "id",
         "personeelslid",
@@ -87,7 +114,7 @@ class TrajectAdmin(SimpleHistoryAdmin):
     ]
 
 
-class OnderdeelAdmin(SimpleHistoryAdmin):
+class OnderdeelAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ["traject__personeelslid"]
     raw_id_fields = ["traject"]
     search_fields = ["traject__personeelslid__achternaam", "traject__personeelslid__personeelsnummer"]
@@ -106,7 +133,7 @@ class InschattingAdmin(OnderdeelAdmin):
     list_filter = ["uitkomst"]
 
 
-class MaatregelInline(admin.TabularInline):
+class MaatregelInline(ReadOnlyInline):
     model = m.Maatregel
     extra = 0
 
@@ -119,7 +146,7 @@ class StappenplanAdmin(OnderdeelAdmin):
 
 
 @admin.register(m.Maatregel)
-class MaatregelAdmin(SimpleHistoryAdmin):
+class MaatregelAdmin(ReadOnlyHistoryAdmin):
     list_display = ["stappenplan", "soort", "vanaf", "tot"]
     list_filter = ["soort"]
     raw_id_fields = ["stappenplan"]
@@ -169,3 +196,10 @@ class NotificatieAdmin(admin.ModelAdmin):
     search_fields = ["onderwerp", "ontvanger__username", "sleutel"]
     list_select_related = ["ontvanger"]
     readonly_fields = ["aangemaakt_op", "verzonden_op", "pogingen", "laatste_fout"]
+
+
+@admin.register(m.FormSubmission)
+class FormSubmissionAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["token", "gebruiker", "traject", "aangemaakt_op"]
+    raw_id_fields = ["traject"]
+    list_select_related = ["gebruiker"]

@@ -28,6 +28,7 @@ from entiteiten.models import Entiteit, Gebruiker
 
 from . import deadlines as dl
 from . import monitoring
+from .audit import Bron
 from .models import (
     Betrokkenheid,
     Evaluatie,
@@ -1069,7 +1070,15 @@ class _Bouwer:
     def schrijf(self) -> dict[str, int]:
         def bulk(model: type[Model], objs: list) -> int:
             if objs:
-                bulk_create_with_history(objs, model, default_change_reason=WIJZIGINGSREDEN)
+                history_fields = {f.name for f in model.history.model._meta.fields}
+                bulk_create_with_history(
+                    objs,
+                    model,
+                    default_change_reason=WIJZIGINGSREDEN,
+                    custom_historical_attrs={"history_bron": Bron.DEMO}
+                    if "history_bron" in history_fields
+                    else None,
+                )
             return len(objs)
 
         aantallen = {}

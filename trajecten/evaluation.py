@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from . import deadlines as dl
+from .facts import Dossier, Plan, facts_from
 from .models import FormeelVerloop, Gesprek, Inschatting, Traject
 
 RULE_PREFETCHES = (
@@ -32,47 +33,26 @@ def with_rule_data(qs: QuerySet[Traject]) -> QuerySet[Traject]:
     return qs.select_related("formeel_verloop", "entiteit").prefetch_related(*RULE_PREFETCHES)
 
 
-def _formal_facts(traject: Traject) -> dl.FormalFacts | None:
+def dossier_for_rules(traject: Traject) -> Dossier:
+    """The parts of a trajectory that the deadline rules read (see RULE_PREFETCHES)."""
     try:
-        f: FormeelVerloop = traject.formeel_verloop
+        formeel: FormeelVerloop | None = traject.formeel_verloop
     except FormeelVerloop.DoesNotExist:
-        return None
-    return dl.FormalFacts(
-        request_received_on=f.aanvraag_ontvangen_op,
-        assessment_on=f.beoordeling_op,
-        assessment_received_on=f.beoordeling_ontvangen_op,
-        assessment_outcome=f.beoordeling,
-        plan_on=f.plan_op,
-        plan_kind=f.plan_soort,
-        plan_received_on=f.plan_ontvangen_op,
-        answer_on=f.antwoord_op,
+        formeel = None
+    return Dossier(
+        traject=traject,
+        gesprekken=list(traject.gesprek_set.all()),
+        inschattingen=list(traject.inschatting_set.all()),
+        stappenplannen=[Plan(p) for p in traject.stappenplan_set.all()],
+        verlengingen=list(traject.verlenging_set.all()),
+        hervallen=list(traject.herval_set.all()),
+        formeel=formeel,
     )
 
 
 def facts_of(traject: Traject) -> dl.TrajectFacts:
     """The facts the deadline rules need. Uses prefetched relations when present (see with_rule_data)."""
-    gesprekken = list(traject.gesprek_set.all())
-    return dl.TrajectFacts(
-        kind=traject.soort,
-        d0=traject.d0,
-        closed_on=traject.afgesloten_op,
-        conversations=tuple(g.datum for g in gesprekken if g.soort == Gesprek.Soort.GESPREK),
-        info_arbeidsarts_on=tuple(g.datum for g in gesprekken if g.soort == Gesprek.Soort.INFO_ARBEIDSARTS),
-        assessments=tuple(
-            dl.Assessment(
-                on=i.datum,
-                steps_possible=i.uitkomst == dl.STAPPEN_MOGELIJK,
-                next_conversation_on=i.volgend_gesprek_op,
-            )
-            for i in traject.inschatting_set.all()
-        ),
-        stappenplannen=tuple(s.datum for s in traject.stappenplan_set.all()),
-        extensions=tuple(dl.Extension(v.toegekend_op, v.nieuwe_datum) for v in traject.verlenging_set.all()),
-        relapses=tuple(dl.Relapse(h.hervat_op, h.datum) for h in traject.herval_set.all()),
-        returned_on=traject.werkhervatting_op,
-        definitive_incapacity_on=traject.definitieve_ongeschiktheid_op,
-        formal=_formal_facts(traject),
-    )
+    return facts_from(dossier_for_rules(traject))
 
 
 def evaluate_traject(traject: Traject, as_of: date) -> dl.Evaluation:

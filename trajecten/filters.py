@@ -27,7 +27,17 @@ def entiteiten(request):
     return Entiteit.objects.all() if user.is_ago else Entiteit.objects.filter(pk=user.entiteit_id)
 
 
+MIJN, ALLE = "mijn", "alle"
+
+
 class TrajectFilter(django_filters.FilterSet):
+    wie = django_filters.ChoiceFilter(
+        label=_("Trajecten"),
+        choices=[(MIJN, _("Waarvan ik coach ben")), (ALLE, _("Alle van de entiteit"))],
+        empty_label=None,
+        method="filter_wie",
+        widget=forms.RadioSelect,
+    )
     q = django_filters.CharFilter(label=_("Zoek op naam of personeelsnummer"), method="zoek")
     soort = django_filters.ChoiceFilter(choices=Traject.Soort.choices, empty_label=_("Alle soorten"))
     status = django_filters.ChoiceFilter(
@@ -43,13 +53,32 @@ class TrajectFilter(django_filters.FilterSet):
 
     class Meta:
         model = Traject
-        fields = ["q", "soort", "status", "coach", "entiteit", "te_laat"]
+        fields = ["wie", "q", "soort", "status", "coach", "entiteit", "te_laat"]
 
-    def __init__(self, data=None, *args, today, **kwargs):
+    def __init__(self, data=None, *args, today, request=None, **kwargs):
         data = data.copy() if data is not None else {}
         data.setdefault("status", OPEN)
+        user = getattr(request, "user", None)
+        # A coach sees their own trajectories first ("Mijn trajecten"), with one switch to the entity's.
+        self.is_coach = getattr(user, "rol", None) == Gebruiker.Rol.TERUGKEERCOACH
+        if self.is_coach:
+            data.setdefault("wie", MIJN)
+        else:
+            data["wie"] = ALLE
         self.today = today
-        super().__init__(data, *args, **kwargs)
+        self.user = user
+        super().__init__(data, *args, request=request, **kwargs)
+        if not self.is_coach:
+            del self.form.fields["wie"]
+
+    def filter_wie(self, queryset, name, value):
+        if value == MIJN and self.is_coach:
+            return queryset.filter(coach_id=self.user.pk)
+        return queryset
+
+    @property
+    def only_mine(self) -> bool:
+        return self.is_coach and self.form.cleaned_data.get("wie") == MIJN
 
     def zoek(self, queryset, name, value):
         return queryset.filter(zoek_q(value)) if value.strip() else queryset

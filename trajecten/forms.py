@@ -1,5 +1,12 @@
-"""Forms of the coach workspace. Every refusal says in Dutch what is wrong and changes nothing."""
+"""Forms of the coach workspace: they only clean input (types, formats, choices, required fields).
 
+Whether a value fits the dossier (dates in range and in order, actions allowed now) is the services' job
+(trajecten.services, trajecten.consistency); their refusals come back onto the fields of these forms.
+"""
+
+from __future__ import annotations
+
+import uuid
 from datetime import date
 
 from django import forms
@@ -9,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from entiteiten.models import Entiteit, Gebruiker
 
-from . import deadlines as dl
+from . import actions as a
 from . import models as m
-from .evaluation import evaluate_traject
+
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
 
 def fmt(d: date) -> str:
@@ -24,57 +32,77 @@ class DatumInput(forms.DateInput):
         super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
 
 
+class DatumField(forms.DateField):
+    """A date as people type it: 05/03/2026, 5/3/2026, 05-03-2026 or 05.03.2026."""
+
+    widget = DatumInput
+    input_formats = DATE_FORMATS
+    default_error_messages = {"invalid": _("Gebruik dd/mm/jjjj, bv. 05/03/2026.")}
+
+
 def datum_callback(field, **kwargs):
-    """ModelForm fields: dates as dd/mm/jjjj."""
+    """ModelForm fields: dates as dd/mm/jjjj (several separators accepted); short text areas."""
+    if isinstance(field, m.models.DateField):
+        return field.formfield(form_class=DatumField, **kwargs)
     formfield = field.formfield(**kwargs)
-    if isinstance(formfield, forms.DateField):
-        formfield.widget = DatumInput()
-        formfield.input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
     if isinstance(field, m.models.TextField) and formfield is not None:
         formfield.widget.attrs.setdefault("rows", 3)
     return formfield
 
 
-class TrajectFormMixin:
-    """A form about one trajectory; ``event_dates`` must lie between D0 and today."""
+class TokenMixin(forms.Form):
+    """A random token per rendered form: the service saves a submitted form once (double click, reload)."""
 
-    event_dates: tuple[str, ...] = ("datum",)
+    formulier = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, traject: m.Traject, today: date, **kwargs):
-        self.traject = traject
-        self.today = today
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["formulier"].initial = uuid.uuid4()
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.traject.status == m.Traject.Status.AFGESLOTEN:
-            raise forms.ValidationError(
-                _("Dit traject is afgesloten: er kan niets meer aan worden toegevoegd.")
-            )
-        for name in self.event_dates:
-            value = cleaned.get(name)
-            if value is None:
-                continue
-            if value > self.today:
-                self.add_error(
-                    name, _("Deze datum ligt in de toekomst; registreer alleen wat al gebeurd is.")
-                )
-            elif self.traject.d0 and value < self.traject.d0:
-                self.add_error(
-                    name,
-                    _("Deze datum ligt vóór de start van de arbeidsongeschiktheid (%(d0)s).")
-                    % {"d0": fmt(self.traject.d0)},
-                )
-        return cleaned
+    @property
+    def token(self):
+        return self.cleaned_data.get("formulier")
 
 
-class OnderdeelForm(TrajectFormMixin, forms.ModelForm):
-    def save(self, commit=True):
-        self.instance.traject = self.traject
-        return super().save(commit)
+class InputForm(TokenMixin, forms.ModelForm):
+    """A ModelForm that only cleans input: no model validation, no saving (the services do both)."""
+
+    def _post_clean(self):
+        pass
+
+    def save(self, commit=True):  # pragma: no cover - a programming error, not a user path
+        raise NotImplementedError("Dossier changes go through trajecten.services.")
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
 
 
-class TrajectForm(forms.ModelForm):
+REASON_LABEL = _("Reden van de wijziging")
+REASON_HELP = _("Kort, zonder medische gegevens. De reden komt in de historiek van het dossier.")
+
+
+def reason_field(label=REASON_LABEL, required=True):
+    return forms.CharField(
+        label=label,
+        max_length=500,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=REASON_HELP,
+        error_messages={"required": _("Geef een korte reden op.")},
+    )
+
+
+class ReasonMixin(forms.Form):
+    wijzigingsreden = reason_field()
+
+    def clean_wijzigingsreden(self):
+        value = self.cleaned_data["wijzigingsreden"].strip()
+        if self.fields["wijzigingsreden"].required and not value:
+            raise forms.ValidationError(_("Geef een korte reden op."))
+        return value
+
+
+class TrajectForm(TokenMixin, forms.ModelForm):
     """Register a new trajectory, with the staff member's minimal identification."""
 
     personeelsnummer = forms.CharField(label=_("Personeelsnummer"), max_length=20)
@@ -88,10 +116,12 @@ class TrajectForm(forms.ModelForm):
         fields = ["soort", "entiteit", "doel_entiteit", "d0", "coach", "leidinggevende"]
         formfield_callback = datum_callback
 
-    def __init__(self, *args, user: Gebruiker, today: date, **kwargs):
+    def __init__(self, *args, user: Gebruiker, **kwargs):
         self.user = user
-        self.today = today
         super().__init__(*args, **kwargs)
+        self.order_fields(
+            ["personeelsnummer", "voornaam", "achternaam", "statuut", "functie", *self._meta.fields]
+        )
         self.fields["d0"].help_text = _(
             "Eerste dag van de arbeidsongeschiktheid (dd/mm/jjjj). Leeg bij een preventief traject."
         )
@@ -112,167 +142,104 @@ class TrajectForm(forms.ModelForm):
         self.fields["coach"].queryset = coaches
         self.fields["coach"].required = False
 
+    def _post_clean(self):
+        pass
+
     def clean_personeelsnummer(self):
         return self.cleaned_data["personeelsnummer"].strip().upper()
 
     def clean(self):
         cleaned = super().clean()
-        soort, d0 = cleaned.get("soort"), cleaned.get("d0")
-        entiteit, doel = cleaned.get("entiteit"), cleaned.get("doel_entiteit")
-        if soort == m.Traject.Soort.PREVENTIEF and d0:
-            self.add_error("d0", _("Een preventief traject heeft geen startdatum van arbeidsongeschiktheid."))
-        if soort and soort != m.Traject.Soort.PREVENTIEF and not d0:
-            self.add_error("d0", _("Geef de eerste dag van de arbeidsongeschiktheid (D0) in."))
-        if d0 and d0 > self.today:
-            self.add_error("d0", _("De startdatum van de arbeidsongeschiktheid ligt in de toekomst."))
-        if entiteit and doel and entiteit == doel:
-            self.add_error("doel_entiteit", _("De doelentiteit moet een andere entiteit zijn."))
-        coach = cleaned.get("coach")
+        coach, entiteit = cleaned.get("coach"), cleaned.get("entiteit")
         if coach and entiteit and coach.entiteit_id != entiteit.pk:
             self.add_error("coach", _("Kies een terugkeercoach van de entiteit van het traject."))
-        nummer = cleaned.get("personeelsnummer")
-        if nummer and entiteit:
-            bestaand = m.Personeelslid.objects.filter(personeelsnummer=nummer).first()
-            if bestaand and bestaand.entiteit_id != entiteit.pk:
-                self.add_error(
-                    "personeelsnummer",
-                    _(
-                        "Dit personeelsnummer is geregistreerd bij een andere entiteit. Neem contact op met AgO "
-                        "voor een entiteitsoverschrijdend traject."
-                    ),
-                )
-            elif bestaand and bestaand.trajecten.exclude(status=m.Traject.Status.AFGESLOTEN).exists():
-                self.add_error("personeelsnummer", _("Voor dit personeelslid loopt al een open traject."))
         return cleaned
 
-    def save(self, commit=True):
-        c = self.cleaned_data
-        lid, _created = m.Personeelslid.objects.update_or_create(
-            personeelsnummer=c["personeelsnummer"],
-            defaults={
-                "voornaam": c["voornaam"],
-                "achternaam": c["achternaam"],
-                "statuut": c["statuut"],
-                "functie": c["functie"],
-                "entiteit": c["entiteit"],
-            },
-        )
-        self.instance.personeelslid = lid
-        return super().save(commit)
+    def values(self) -> dict:
+        return dict(self.cleaned_data)
 
 
-class GesprekForm(OnderdeelForm):
+class GesprekForm(InputForm):
     class Meta:
         model = m.Gesprek
         fields = ["datum", "soort", "vorm", "gevoerd_door", "uitkomst"]
         formfield_callback = datum_callback
 
 
-class InschattingForm(OnderdeelForm):
+class InschattingForm(InputForm):
     class Meta:
         model = m.Inschatting
         fields = ["datum", "uitkomst", "volgend_gesprek_op", "specifieke_begeleiding", "toelichting"]
         formfield_callback = datum_callback
         help_texts = {"volgend_gesprek_op": _("Verplicht als stappen naar werk nog niet mogelijk zijn.")}
 
-    def clean(self):
-        cleaned = super().clean()
-        uitkomst, datum, volgend = (
-            cleaned.get("uitkomst"),
-            cleaned.get("datum"),
-            cleaned.get("volgend_gesprek_op"),
-        )
-        if uitkomst == dl.NOG_NIET_MOGELIJK:
-            if not volgend:
-                self.add_error(
-                    "volgend_gesprek_op",
-                    _("Plan in samenspraak met het personeelslid een volgend gesprek in."),
-                )
-            elif datum and volgend <= datum:
-                self.add_error(
-                    "volgend_gesprek_op", _("Het volgende gesprek moet na deze inschatting liggen.")
-                )
-        if uitkomst == dl.STAPPEN_MOGELIJK and volgend:
-            self.add_error(
-                "volgend_gesprek_op",
-                _("Laat dit veld leeg: stappen zijn mogelijk, werk nu een stappenplan uit."),
-            )
-        return cleaned
 
-
-class StappenplanForm(OnderdeelForm):
+class StappenplanForm(InputForm):
     class Meta:
         model = m.Stappenplan
         fields = ["inschatting", "datum", "beoogde_hervatting_op", "afspraken"]
         formfield_callback = datum_callback
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, traject: m.Traject, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["inschatting"].queryset = m.Inschatting.objects.filter(
-            traject=self.traject, uitkomst=dl.STAPPEN_MOGELIJK
-        )
-        self.fields["inschatting"].label_from_instance = lambda i: (
-            _("Inschatting van %(d)s") % {"d": fmt(i.datum)}
-        )
-        self.fields["inschatting"].empty_label = None
-
-    def clean(self):
-        cleaned = super().clean()
-        if not self.fields["inschatting"].queryset.exists():
-            raise forms.ValidationError(
-                _("Registreer eerst een inschatting waaruit blijkt dat stappen naar werk mogelijk zijn.")
-            )
-        inschatting, datum = cleaned.get("inschatting"), cleaned.get("datum")
-        if inschatting and datum and datum < inschatting.datum:
-            self.add_error("datum", _("Het stappenplan kan niet vóór de inschatting liggen."))
-        hervatting = cleaned.get("beoogde_hervatting_op")
-        if hervatting and datum and hervatting < datum:
-            self.add_error("beoogde_hervatting_op", _("De beoogde werkhervatting ligt vóór het stappenplan."))
-        return cleaned
+        field = self.fields["inschatting"]
+        field.queryset = m.Inschatting.objects.filter(traject=traject, uitkomst="stappen_mogelijk")
+        field.label_from_instance = lambda i: _("Inschatting van %(d)s") % {"d": fmt(i.datum)}
+        field.empty_label = None
 
 
-class MaatregelForm(forms.ModelForm):
+class MaatregelForm(InputForm):
     class Meta:
         model = m.Maatregel
         fields = ["soort", "omschrijving", "vanaf", "tot"]
         formfield_callback = datum_callback
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["formulier"]  # the stappenplan form carries the token
+
     def clean(self):
         cleaned = super().clean()
         vanaf, tot = cleaned.get("vanaf"), cleaned.get("tot")
-        if vanaf and tot and tot < vanaf:
+        if vanaf and tot and tot < vanaf and "tot" not in self.errors:
             self.add_error("tot", _("De einddatum ligt vóór de begindatum."))
         return cleaned
 
 
-MaatregelFormSet = inlineformset_factory(
-    m.Stappenplan, m.Maatregel, form=MaatregelForm, extra=3, can_delete=False, max_num=20
-)
+def maatregel_formset(correcting: bool):
+    """Measures of a stappenplan: at most MAX_MAATREGELEN; when correcting, existing ones can be removed."""
+    from .consistency import MAX_MAATREGELEN
+
+    return inlineformset_factory(
+        m.Stappenplan,
+        m.Maatregel,
+        form=MaatregelForm,
+        extra=2 if correcting else 3,
+        can_delete=correcting,
+        max_num=MAX_MAATREGELEN,
+        validate_max=True,
+    )
 
 
-class BetrokkenheidForm(OnderdeelForm):
-    event_dates = ("vanaf",)
+def maatregel_rows(formset) -> list[dict]:
+    """The filled-in rows of a valid measures formset, in order (with ``id`` and ``DELETE`` when correcting)."""
+    rows = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data or (not data.get("soort") and not data.get("id")):
+            continue
+        rows.append(data)
+    return rows
 
+
+class BetrokkenheidForm(InputForm):
     class Meta:
         model = m.Betrokkenheid
         fields = ["actor", "vanaf", "toelichting"]
         formfield_callback = datum_callback
 
-    def clean(self):
-        cleaned = super().clean()
-        actor, vanaf = cleaned.get("actor"), cleaned.get("vanaf")
-        if (
-            actor
-            and vanaf
-            and m.Betrokkenheid.objects.filter(traject=self.traject, actor=actor, vanaf=vanaf).exists()
-        ):
-            raise forms.ValidationError(_("Deze welzijnsactor is al geregistreerd vanaf deze datum."))
-        return cleaned
 
-
-class VerlengingForm(OnderdeelForm):
-    event_dates = ("toegekend_op",)
-
+class VerlengingForm(InputForm):
     class Meta:
         model = m.Verlenging
         fields = ["toegekend_op", "nieuwe_datum", "reden"]
@@ -290,40 +257,8 @@ class VerlengingForm(OnderdeelForm):
             raise forms.ValidationError(_("Een verlenging vraagt een reden."))
         return reden
 
-    def clean(self):
-        cleaned = super().clean()
-        ev = evaluate_traject(self.traject, self.today)
-        termijn = next((x for x in ev.milestones if x.code == dl.STAPPENPLAN), None)
-        if termijn is None:
-            raise forms.ValidationError(
-                _(
-                    "Een verlenging geldt voor de termijn van het stappenplan: registreer eerst een inschatting "
-                    "waaruit blijkt dat stappen mogelijk zijn."
-                )
-            )
-        if termijn.state == dl.MET:
-            raise forms.ValidationError(
-                _("Er is al een stappenplan: de termijn hoeft niet verlengd te worden.")
-            )
-        toegekend, nieuw = cleaned.get("toegekend_op"), cleaned.get("nieuwe_datum")
-        if toegekend and toegekend > termijn.due:
-            self.add_error(
-                "toegekend_op",
-                _("De termijn voor het stappenplan is verstreken op %(d)s; een verlenging kan niet meer.")
-                % {"d": fmt(termijn.due)},
-            )
-        if nieuw and nieuw <= termijn.due:
-            self.add_error(
-                "nieuwe_datum",
-                _("De nieuwe datum moet na de huidige uiterste datum (%(d)s) liggen.")
-                % {"d": fmt(termijn.due)},
-            )
-        return cleaned
 
-
-class WerkhervattingForm(TrajectFormMixin, forms.ModelForm):
-    event_dates = ("werkhervatting_op",)
-
+class WerkhervattingForm(InputForm):
     class Meta:
         model = m.Traject
         fields = ["werkhervatting_op", "werkhervatting_vorm"]
@@ -334,167 +269,88 @@ class WerkhervattingForm(TrajectFormMixin, forms.ModelForm):
         self.fields["werkhervatting_op"].required = True
         self.fields["werkhervatting_vorm"].required = True
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.traject.soort == m.Traject.Soort.PREVENTIEF:
-            raise forms.ValidationError(
-                _("Een preventief traject heeft geen werkhervatting: het personeelslid werkt.")
-            )
-        laatste_herval = self.traject.herval_set.order_by("-datum").first()
-        datum = cleaned.get("werkhervatting_op")
-        if laatste_herval and datum and datum <= laatste_herval.datum:
-            self.add_error(
-                "werkhervatting_op",
-                _("De werkhervatting moet na het laatste herval (%(d)s) liggen.")
-                % {"d": fmt(laatste_herval.datum)},
-            )
-        return cleaned
 
-    def save(self, commit=True):
-        self.instance.status = m.Traject.Status.OPVOLGING
-        return super().save(commit)
-
-
-class HervalForm(OnderdeelForm):
+class HervalForm(InputForm):
     class Meta:
         model = m.Herval
         fields = ["datum", "toelichting"]
         formfield_callback = datum_callback
         labels = {"datum": _("Opnieuw arbeidsongeschikt op")}
 
-    def clean(self):
-        cleaned = super().clean()
-        hervat = self.traject.werkhervatting_op
-        if hervat is None:
-            raise forms.ValidationError(
-                _("Registreer eerst de werkhervatting: een herval volgt op een hervatting.")
-            )
-        datum = cleaned.get("datum")
-        if datum and datum <= hervat:
-            self.add_error(
-                "datum", _("Het herval moet na de werkhervatting (%(d)s) liggen.") % {"d": fmt(hervat)}
-            )
-        return cleaned
 
-    def save(self, commit=True):
-        self.instance.hervat_op = self.traject.werkhervatting_op
-        herval = super().save(commit)
-        self.traject.werkhervatting_op = None
-        self.traject.werkhervatting_vorm = ""
-        self.traject.status = m.Traject.Status.LOPEND
-        self.traject.save()
-        return herval
+class HervalCorrectieForm(InputForm):
+    """Correcting a relapse: also the date and form of the return it ended."""
+
+    class Meta:
+        model = m.Herval
+        fields = ["hervat_op", "hervatting_vorm", "datum", "toelichting"]
+        formfield_callback = datum_callback
+        labels = {"datum": _("Opnieuw arbeidsongeschikt op")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hervatting_vorm"].required = True
 
 
-class EvaluatieForm(OnderdeelForm):
+class EvaluatieForm(InputForm):
     class Meta:
         model = m.Evaluatie
         fields = ["datum", "gevoerd_door", "bijgestuurd", "verslag"]
         formfield_callback = datum_callback
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.traject.werkhervatting_op is None and not self.traject.herval_set.exists():
-            raise forms.ValidationError(_("Een evaluatie volgt op een werkhervatting: registreer die eerst."))
-        datum, hervat = cleaned.get("datum"), self.traject.werkhervatting_op
-        if datum and hervat and datum < hervat:
-            self.add_error(
-                "datum", _("De evaluatie ligt vóór de werkhervatting (%(d)s).") % {"d": fmt(hervat)}
-            )
-        return cleaned
 
+class AfsluitenForm(InputForm):
+    """Close with an outcome that fits the kind; the view asks a confirmation before the service closes."""
 
-class AfsluitenForm(TrajectFormMixin, forms.ModelForm):
-    event_dates = ("afgesloten_op",)
+    bevestigd = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = m.Traject
         fields = ["afgesloten_op", "uitkomst", "uitkomst_reden"]
         formfield_callback = datum_callback
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, traject: m.Traject, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["afgesloten_op"].required = True
-        self.fields["uitkomst"].required = True
-        self.fields["uitkomst"].choices = [("", _("— kies een uitkomst —"))] + [
-            c for c in m.Traject.Uitkomst.choices if c[0] != m.Traject.Uitkomst.OMGEZET_FORMEEL
+        labels = dict(m.Traject.Uitkomst.choices)
+        field = self.fields["uitkomst"]
+        field.required = True
+        field.choices = [("", _("— kies een uitkomst —"))] + [
+            (k, labels[k]) for k in a.OUTCOMES[traject.soort]
         ]
-        self.fields["uitkomst"].error_messages["required"] = _("Een traject afsluiten vraagt een uitkomst.")
+        field.error_messages["required"] = _("Een traject afsluiten vraagt een uitkomst.")
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("uitkomst") == m.Traject.Uitkomst.GEEN_TERUGKEER
-            and not cleaned.get("uitkomst_reden", "").strip()
-        ):
+        if cleaned.get("uitkomst") == "geen_terugkeer" and not cleaned.get("uitkomst_reden", "").strip():
             self.add_error("uitkomst_reden", _("Geef de reden waarom er geen terugkeer is."))
         return cleaned
 
-    def save(self, commit=True):
-        self.instance.status = m.Traject.Status.AFGESLOTEN
-        return super().save(commit)
 
-
-class OmzettenForm(TrajectFormMixin, forms.ModelForm):
-    """Turn an informal trajectory into a formal one: the informal one closes, linked to the new one."""
-
-    event_dates = ("aanvraag_ontvangen_op",)
+class OmzettenForm(InputForm):
+    """An informal trajectory continues as a formal one (the informal one closes, linked to it)."""
 
     class Meta:
         model = m.FormeelVerloop
         fields = ["aanvrager", "aanvraag_ontvangen_op"]
         formfield_callback = datum_callback
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.traject.soort != m.Traject.Soort.INFORMEEL:
-            raise forms.ValidationError(
-                _("Alleen een informeel traject kan omgezet worden naar een formeel traject.")
-            )
-        aanvrager = cleaned.get("aanvrager")
-        if aanvrager == m.FormeelVerloop.Aanvrager.ENTITEIT:
-            ev = evaluate_traject(self.traject, self.today)
-            if not ev.formal_possible_entity:
-                vanaf = ev.formal_possible_entity_from
-                msg = _(
-                    "De entiteit kan een formeel traject pas opstarten na 3 maanden onafgebroken arbeidsongeschiktheid"
-                )
-                if vanaf:
-                    msg = _("%(msg)s (vanaf %(d)s).") % {"msg": msg, "d": fmt(vanaf)}
-                self.add_error("aanvrager", msg)
-        return cleaned
 
-    def save(self, commit=True):
-        oud = self.traject
-        nieuw = m.Traject.objects.create(
-            soort=m.Traject.Soort.FORMEEL,
-            personeelslid=oud.personeelslid,
-            entiteit=oud.entiteit,
-            doel_entiteit=oud.doel_entiteit,
-            d0=oud.d0,
-            coach=oud.coach,
-            leidinggevende=oud.leidinggevende,
-            voortgezet_van=oud,
-        )
-        self.instance.traject = nieuw
-        verloop = super().save(commit)
-        oud.status = m.Traject.Status.AFGESLOTEN
-        oud.afgesloten_op = self.cleaned_data["aanvraag_ontvangen_op"]
-        oud.uitkomst = m.Traject.Uitkomst.OMGEZET_FORMEEL
-        oud.save()
-        return verloop
+class OmzettenInformeelForm(InputForm):
+    """A preventive trajectory continues as an informal one: the staff member dropped out after all."""
+
+    class Meta:
+        model = m.Traject
+        fields = ["d0"]
+        formfield_callback = datum_callback
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["d0"].required = True
+        self.fields["d0"].help_text = _("De eerste dag van de arbeidsongeschiktheid (dd/mm/jjjj).")
 
 
-class FormeelVerloopForm(TrajectFormMixin, forms.ModelForm):
-    event_dates = (
-        "aanvraag_ontvangen_op",
-        "beoordeling_op",
-        "beoordeling_ontvangen_op",
-        "plan_op",
-        "plan_ontvangen_op",
-        "antwoord_op",
-    )
-
+class FormeelVerloopForm(InputForm):
     class Meta:
         model = m.FormeelVerloop
         fields = [
@@ -511,35 +367,61 @@ class FormeelVerloopForm(TrajectFormMixin, forms.ModelForm):
         ]
         formfield_callback = datum_callback
 
-    def clean(self):
-        cleaned = super().clean()
-        g = cleaned.get
-        order = [
-            (
-                "beoordeling_op",
-                "aanvraag_ontvangen_op",
-                _("De beoordeling kan niet vóór de aanvraag liggen."),
-            ),
-            (
-                "beoordeling_ontvangen_op",
-                "beoordeling_op",
-                _("De beoordeling kan niet ontvangen zijn vóór ze gemaakt is."),
-            ),
-            ("plan_op", "beoordeling_op", _("Het plan of verslag kan niet vóór de beoordeling liggen.")),
-            ("plan_ontvangen_op", "plan_op", _("Het plan kan niet ontvangen zijn vóór het bezorgd is.")),
-            ("antwoord_op", "plan_op", _("Het antwoord kan niet vóór het plan liggen.")),
+    wijzigingsreden = reason_field(
+        label=_("Reden van de wijziging (als u een stap wijzigt die al geregistreerd was)"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["wijzigingsreden"]
+
+
+class GegevensForm(ReasonMixin, InputForm):
+    """The dossier's core data and the staff member's identification (not the personnel number)."""
+
+    voornaam = forms.CharField(label=_("Voornaam"), max_length=100)
+    achternaam = forms.CharField(label=_("Achternaam"), max_length=100)
+    statuut = forms.ChoiceField(label=_("Statuut"), choices=m.Personeelslid.Statuut.choices)
+    functie = forms.CharField(label=_("Functie"), max_length=200, required=False)
+
+    class Meta:
+        model = m.Traject
+        fields = ["d0", "definitieve_ongeschiktheid_op", "coach", "leidinggevende"]
+        formfield_callback = datum_callback
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        t = self.instance
+        lid = t.personeelslid
+        for name in ("voornaam", "achternaam", "statuut", "functie"):
+            self.fields[name].initial = getattr(lid, name)
+        self.fields["coach"].queryset = Gebruiker.objects.filter(
+            rol=Gebruiker.Rol.TERUGKEERCOACH, entiteit_id=t.entiteit_id, is_active=True
+        ) | Gebruiker.objects.filter(pk=t.coach_id)
+        self.fields["coach"].required = False
+        if t.soort == m.Traject.Soort.PREVENTIEF:
+            del self.fields["d0"]
+            del self.fields["definitieve_ongeschiktheid_op"]
+        else:
+            self.fields["d0"].required = True
+        self.order_fields(["voornaam", "achternaam", "statuut", "functie"])
+
+    def values(self) -> dict:
+        names = [
+            n
+            for n in (*self._meta.fields, "voornaam", "achternaam", "statuut", "functie")
+            if n in self.fields
         ]
-        for later, earlier, msg in order:
-            if g(later) and not g(earlier):
-                self.add_error(later, _("Vul eerst de vorige stap in."))
-            elif g(later) and g(earlier) and g(later) < g(earlier):
-                self.add_error(later, msg)
-        pairs = [
-            ("beoordeling_op", "beoordeling", _("Kies de uitkomst van de beoordeling.")),
-            ("plan_op", "plan_soort", _("Kies of het om een plan of een gemotiveerd verslag gaat.")),
-            ("antwoord_op", "antwoord", _("Kies het antwoord van het personeelslid.")),
-        ]
-        for when, what, msg in pairs:
-            if g(when) and not g(what):
-                self.add_error(what, msg)
-        return cleaned
+        return {n: self.cleaned_data[n] for n in names}
+
+
+class ReasonForm(TokenMixin, ReasonMixin):
+    """Remove a part or reopen a dossier: a short reason, kept in the history."""
+
+
+def with_reason(form_class):
+    """The correction form of a part: the registration form plus the reason of the change."""
+    return type(form_class)(
+        f"{form_class.__name__}Correctie", (ReasonMixin, form_class), {"__module__": __name__}
+    )

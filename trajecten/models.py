@@ -4,23 +4,43 @@ No medical data is ever stored: no diagnosis, treatment or certificates. Free-te
 help text MEDISCH_WAARSCHUWING, which forms show next to the field.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from entiteiten.models import Entiteit
 
 from . import deadlines as dl
+from .audit import historiek
 
 MEDISCH_WAARSCHUWING = _(
     "Geen medische gegevens: noteer geen diagnose, behandeling of attest. Beschrijf het functioneren."
 )
 
 
+# Every stored date lies in this range (database constraints): no value can break a page, the deadline
+# job or a report. The services apply the narrower, day-dependent plausibility rules (trajecten.consistency).
+EERSTE_DATUM = date(2000, 1, 1)
+LAATSTE_DATUM = date(2100, 12, 31)
+
+
 def vrije_tekst(label, **kwargs):
     return models.TextField(label, blank=True, help_text=MEDISCH_WAARSCHUWING, **kwargs)
+
+
+def datumbereik(prefix: str, *fields: str) -> list[models.CheckConstraint]:
+    """One constraint per date field: empty, or between EERSTE_DATUM and LAATSTE_DATUM."""
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{name}__isnull": True})
+            | Q(**{f"{name}__gte": EERSTE_DATUM, f"{name}__lte": LAATSTE_DATUM}),
+            name=f"{prefix}_{name}_aannemelijk",
+        )
+        for name in fields
+    ]
 
 
 class Personeelslid(models.Model):
@@ -38,7 +58,7 @@ class Personeelslid(models.Model):
         Entiteit, verbose_name=_("entiteit"), on_delete=models.PROTECT, related_name="personeelsleden"
     )
     functie = models.CharField(_("functie"), max_length=200, blank=True)
-    history = HistoricalRecords()
+    history = historiek()
 
     class Meta:
         verbose_name = _("personeelslid")
@@ -70,6 +90,9 @@ class Traject(models.Model):
         ANDERE_ENTITEIT = "andere_entiteit", _("Terugkeer in een andere entiteit")
         GEEN_TERUGKEER = "geen_terugkeer", _("Geen terugkeer")
         OMGEZET_FORMEEL = "omgezet_formeel", _("Omgezet naar een formeel traject")
+        # Preventive trajectories: the staff member was still at work.
+        BLIJFT_WERKEN = "blijft_werken", _("Blijft aan het werk")
+        OMGEZET_INFORMEEL = "omgezet_informeel", _("Toch uitgevallen – omgezet naar een informeel traject")
 
     class HervattingVorm(models.TextChoices):
         VOLLEDIG = "volledig", _("Volledige werkhervatting")
@@ -112,7 +135,8 @@ class Traject(models.Model):
     leidinggevende = models.CharField(_("leidinggevende"), max_length=200, blank=True)
     voortgezet_van = models.OneToOneField(
         "self",
-        verbose_name=_("voortgezet van (informeel traject)"),
+        verbose_name=_("voortgezet van"),
+        help_text=_("Het preventieve of informele traject waaruit dit traject voortkomt."),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -147,7 +171,7 @@ class Traject(models.Model):
     )
     aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
-    history = HistoricalRecords(
+    history = historiek(
         excluded_fields=[
             "eerstvolgende_termijn",
             "eerstvolgende_mijlpaal",
@@ -199,6 +223,15 @@ class Traject(models.Model):
             models.CheckConstraint(
                 condition=Q(doel_entiteit__isnull=True) | ~Q(doel_entiteit=F("entiteit")),
                 name="doelentiteit_is_andere_entiteit",
+            ),
+            # At most one open trajectory per staff member (a conversion closes the old one first).
+            models.UniqueConstraint(
+                fields=["personeelslid"],
+                condition=~Q(status="afgesloten"),
+                name="een_open_traject_per_personeelslid",
+            ),
+            *datumbereik(
+                "traject", "d0", "definitieve_ongeschiktheid_op", "werkhervatting_op", "afgesloten_op"
             ),
         ]
 
@@ -262,13 +295,14 @@ class Gesprek(TrajectOnderdeel):
     vorm = models.CharField(_("vorm"), max_length=20, choices=Vorm.choices)
     gevoerd_door = models.CharField(_("gevoerd door"), max_length=20, choices=Door.choices)
     uitkomst = vrije_tekst(_("uitkomst"))
-    history = HistoricalRecords()
+    history = historiek()
 
     class Meta:
         verbose_name = _("contact of gesprek")
         verbose_name_plural = _("contacten en gesprekken")
         ordering = ["datum", "id"]
         indexes = [models.Index(fields=["traject", "datum"])]
+        constraints = datumbereik("gesprek", "datum")
 
 
 class Inschatting(TrajectOnderdeel):
@@ -283,7 +317,7 @@ class Inschatting(TrajectOnderdeel):
     volgend_gesprek_op = models.DateField(_("volgend gesprek gepland op"), null=True, blank=True)
     specifieke_begeleiding = models.BooleanField(_("specifieke begeleiding wenselijk"), default=False)
     toelichting = vrije_tekst(_("toelichting"))
-    history = HistoricalRecords()
+    history = historiek()
 
     class Meta:
         verbose_name = _("inschatting")
@@ -298,7 +332,8 @@ class Inschatting(TrajectOnderdeel):
                 )
                 | (Q(uitkomst=dl.STAPPEN_MOGELIJK) & Q(volgend_gesprek_op__isnull=True)),
                 name="nog_niet_mogelijk_plant_volgend_gesprek",
-            )
+            ),
+            *datumbereik("inschatting", "datum", "volgend_gesprek_op"),
         ]
 
 
@@ -311,7 +346,7 @@ class Stappenplan(TrajectOnderdeel):
     datum = models.DateField(_("datum van het stappenplan"))
     beoogde_hervatting_op = models.DateField(_("beoogde werkhervatting op"), null=True, blank=True)
     afspraken = vrije_tekst(_("afspraken"))
-    history = HistoricalRecords()
+    history = historiek()
 
     class Meta:
         verbose_name = _("stappenplan")
@@ -321,7 +356,8 @@ class Stappenplan(TrajectOnderdeel):
             models.CheckConstraint(
                 condition=Q(beoogde_hervatting_op__isnull=True) | Q(beoogde_hervatting_op__gte=F("datum")),
                 name="stappenplan_hervatting_na_datum",
-            )
+            ),
+            *datumbereik("stappenplan", "datum", "beoogde_hervatting_op"),
         ]
 
 
@@ -346,7 +382,7 @@ class Maatregel(models.Model):
     omschrijving = vrije_tekst(_("omschrijving"))
     vanaf = models.DateField(_("vanaf"), null=True, blank=True)
     tot = models.DateField(_("tot"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = historiek()
 
     class Meta:
         verbose_name = _("maatregel")
@@ -356,7 +392,8 @@ class Maatregel(models.Model):
             models.CheckConstraint(
                 condition=Q(vanaf__isnull=True) | Q(tot__isnull=True) | Q(tot__gte=F("vanaf")),
                 name="maatregel_tot_na_vanaf",
-            )
+            ),
+            *datumbereik("maatregel", "vanaf", "tot"),
         ]
 
     def __str__(self):
@@ -381,14 +418,15 @@ class Betrokkenheid(TrajectOnderdeel):
     actor = models.CharField(_("welzijnsactor"), max_length=30, choices=Actor.choices)
     vanaf = models.DateField(_("betrokken vanaf"))
     toelichting = vrije_tekst(_("toelichting"))
-    history = HistoricalRecords()
+    history = historiek()
 
     class Meta:
         verbose_name = _("betrokken welzijnsactor")
         verbose_name_plural = _("betrokken welzijnsactoren")
         ordering = ["vanaf", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["traject", "actor", "vanaf"], name="betrokkenheid_uniek")
+            models.UniqueConstraint(fields=["traject", "actor", "vanaf"], name="betrokkenheid_uniek"),
+            *datumbereik("betrokkenheid", "vanaf"),
         ]
 
 
@@ -398,7 +436,7 @@ class Verlenging(TrajectOnderdeel):
     toegekend_op = models.DateField(_("toegekend op"))
     nieuwe_datum = models.DateField(_("nieuwe uiterste datum"))
     reden = models.TextField(_("reden"), help_text=MEDISCH_WAARSCHUWING)
-    history = HistoricalRecords()
+    history = historiek()
 
     class Meta:
         verbose_name = _("verlenging")
@@ -409,6 +447,7 @@ class Verlenging(TrajectOnderdeel):
             models.CheckConstraint(
                 condition=Q(nieuwe_datum__gt=F("toegekend_op")), name="verlenging_in_toekomst"
             ),
+            *datumbereik("verlenging", "toegekend_op", "nieuwe_datum"),
         ]
 
 
@@ -416,9 +455,12 @@ class Herval(TrajectOnderdeel):
     """Relapse: after resuming work on ``hervat_op`` the staff member became unable again on ``datum``."""
 
     hervat_op = models.DateField(_("werk hervat op"))
+    hervatting_vorm = models.CharField(
+        _("vorm van die werkhervatting"), max_length=20, choices=Traject.HervattingVorm.choices, blank=True
+    )
     datum = models.DateField(_("opnieuw arbeidsongeschikt op"))
     toelichting = vrije_tekst(_("toelichting"))
-    history = HistoricalRecords()
+    history = historiek()
 
     class Meta:
         verbose_name = _("herval")
@@ -426,6 +468,7 @@ class Herval(TrajectOnderdeel):
         ordering = ["datum", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(datum__gt=F("hervat_op")), name="herval_na_hervatting"),
+            *datumbereik("herval", "hervat_op", "datum"),
         ]
 
 
@@ -436,12 +479,13 @@ class Evaluatie(TrajectOnderdeel):
     gevoerd_door = models.CharField(_("gevoerd door"), max_length=20, choices=Gesprek.Door.choices)
     bijgestuurd = models.BooleanField(_("afspraken bijgestuurd"), default=False)
     verslag = vrije_tekst(_("verslag"))
-    history = HistoricalRecords()
+    history = historiek()
 
     class Meta:
         verbose_name = _("evaluatie")
         verbose_name_plural = _("evaluaties")
         ordering = ["datum", "id"]
+        constraints = datumbereik("evaluatie", "datum")
 
 
 class FormeelVerloop(models.Model):
@@ -487,7 +531,7 @@ class FormeelVerloop(models.Model):
     plan_ontvangen_op = models.DateField(_("plan ontvangen door personeelslid op"), null=True, blank=True)
     antwoord_op = models.DateField(_("antwoord personeelslid op"), null=True, blank=True)
     antwoord = models.CharField(_("antwoord"), max_length=20, choices=Antwoord.choices, blank=True)
-    history = HistoricalRecords()
+    history = historiek()
 
     class Meta:
         verbose_name = _("formeel verloop")
@@ -513,6 +557,15 @@ class FormeelVerloop(models.Model):
                 condition=Q(antwoord_op__isnull=True)
                 | (Q(plan_op__isnull=False) & Q(antwoord_op__gte=F("plan_op")) & ~Q(antwoord="")),
                 name="antwoord_na_plan",
+            ),
+            *datumbereik(
+                "formeel",
+                "aanvraag_ontvangen_op",
+                "beoordeling_op",
+                "beoordeling_ontvangen_op",
+                "plan_op",
+                "plan_ontvangen_op",
+                "antwoord_op",
             ),
         ]
 
@@ -589,3 +642,23 @@ class Notificatie(models.Model):
 
     def __str__(self):
         return self.onderwerp
+
+
+class FormSubmission(models.Model):
+    """A form token claimed once: a double-clicked or repeated submit does not save twice.
+
+    Each form carries a random token; the service that saves it claims the token in the same transaction.
+    A second submit with the same token finds it claimed and saves nothing. Old tokens are purged daily.
+    """
+
+    token = models.UUIDField(unique=True)
+    gebruiker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True)
+    traject = models.ForeignKey(Traject, on_delete=models.CASCADE, null=True, blank=True)
+    aangemaakt_op = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("verzonden formulier")
+        verbose_name_plural = _("verzonden formulieren")
+
+    def __str__(self):
+        return str(self.token)

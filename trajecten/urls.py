@@ -8,7 +8,7 @@ urlpatterns = [
     path("trajecten/nieuw/", views.traject_nieuw, name="traject_nieuw"),
     path("trajecten/<int:pk>/", views.dossier, name="dossier"),
     path("trajecten/<int:pk>/historiek/", views.historiek, name="historiek"),
-    path("trajecten/<int:pk>/stappenplan/", views.stappenplan, name="stappenplan"),
-    path("trajecten/<int:pk>/formeel/", views.formeel, name="formeel"),
     path("trajecten/<int:pk>/<slug:kind>/", views.actie, name="actie"),
+    path("trajecten/<int:pk>/<slug:kind>/<int:part>/wijzigen/", views.wijzigen, name="wijzigen"),
+    path("trajecten/<int:pk>/<slug:kind>/<int:part>/verwijderen/", views.verwijderen, name="verwijderen"),
 ]

@@ -1,25 +1,33 @@
-"""The coach workspace. Views are thin: access through trajecten.access, rules through services."""
+"""The coach workspace. Views are thin: access through trajecten.access, writes through trajecten.services,
+the allowed actions from trajecten.actions; a view parses a form, calls one service and renders."""
+
+from __future__ import annotations
 
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from . import actions as a
 from . import deadlines as dl
 from . import forms as f
 from . import models as m
+from . import services as s
 from .access import mag_registreren, traject_or_404, zichtbare_trajecten
-from .evaluation import evaluate_traject, refresh_one
+from .facts import Dossier, facts_from
 from .filters import TrajectFilter
 from .labels import MIJLPALEN, STATES, WARNINGS
 
@@ -31,9 +39,17 @@ def today() -> date:
     return timezone.localdate()
 
 
+def context_of(request, form=None) -> s.ActionContext:
+    token = form.token if form is not None and hasattr(form, "token") else None
+    return s.ActionContext(user=request.user, today=today(), token=token)
+
+
 @login_required
 def home(request):
     return redirect("worklist")
+
+
+# --- worklist -------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -51,7 +67,15 @@ def row_signals(t: m.Traject, day: date) -> list[tuple[str, str]]:
         out.append(("waarschuwing", _("Formeel traject zou verplicht zijn")))
     if t.eerstvolgende_termijn:
         if t.eerstvolgende_termijn < day:
-            out.append(("missed", _("Te laat")))
+            days = (day - t.eerstvolgende_termijn).days
+            out.append(
+                (
+                    "missed",
+                    _("Te laat: %(n)d dag") % {"n": days}
+                    if days == 1
+                    else _("Te laat: %(n)d dagen") % {"n": days},
+                )
+            )
         elif t.eerstvolgende_termijn <= day + DUE_SOON:
             out.append(("due", _("Binnen 7 dagen")))
     return out
@@ -83,21 +107,38 @@ def worklist(request):
     )
 
 
+# --- registering a trajectory -----------------------------------------------------------------------------
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def traject_nieuw(request):
     if not mag_registreren(request.user):
         raise Http404
-    day = today()
-    form = f.TrajectForm(request.POST or None, user=request.user, today=day)
+    form = f.TrajectForm(request.POST or None, user=request.user)
+    link = None
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            traject = form.save()
-            refresh_one(traject.pk, day)
-        messages.success(request, _("Het traject is geregistreerd."))
-        return redirect("dossier", pk=traject.pk)
-    return render(request, "trajecten/form.html", {"form": form, "title": _("Nieuw traject registreren")})
+        try:
+            traject = s.register_traject(
+                context_of(request, form), form.values(), zichtbare_trajecten(request.user)
+            )
+        except s.AlreadySubmitted as done:
+            messages.info(request, _("Dit formulier was al verzonden; er is niets dubbel opgeslagen."))
+            return redirect("dossier", pk=done.traject_pk) if done.traject_pk else redirect("worklist")
+        except s.Refused as refused:
+            apply_refusal(form, refused)
+            link = refused.link_pk
+        else:
+            messages.success(request, _("Het traject is geregistreerd."))
+            return redirect("dossier", pk=traject.pk)
+    return render(
+        request,
+        "trajecten/form.html",
+        {"form": form, "title": _("Nieuw traject registreren"), "open_dossier_pk": link},
+    )
 
+
+# --- the dossier ----------------------------------------------------------------------------------------
 
 DOSSIER_PREFETCH = (
     "gesprek_set",
@@ -123,6 +164,20 @@ class Event:
     titel: str
     details: list[tuple[str, Any]] = field(default_factory=list)
     tekst: str = ""
+    kind: str = ""  # the part kind for "Wijzigen" / "Verwijderen" ("" : not a part)
+    part_pk: int | None = None
+    removable: bool = True
+
+
+def _measure(mr: m.Maatregel) -> str:
+    text = mr.get_soort_display()
+    if mr.omschrijving:
+        text += f" – {mr.omschrijving}"
+    if mr.vanaf or mr.tot:
+        van = mr.vanaf.strftime("%d/%m/%Y") if mr.vanaf else "…"
+        tot = mr.tot.strftime("%d/%m/%Y") if mr.tot else "…"
+        text += " " + _("(van %(van)s tot %(tot)s)") % {"van": van, "tot": tot}
+    return text
 
 
 def timeline(t: m.Traject) -> list[Event]:
@@ -137,6 +192,8 @@ def timeline(t: m.Traject) -> list[Event]:
                 g.get_soort_display(),
                 [(_("Vorm"), g.get_vorm_display()), (_("Door"), g.get_gevoerd_door_display())],
                 g.uitkomst,
+                "gesprek",
+                g.pk,
             )
         )
     for i in t.inschatting_set.all():
@@ -145,25 +202,17 @@ def timeline(t: m.Traject) -> list[Event]:
             details.append((_("Volgend gesprek gepland op"), i.volgend_gesprek_op))
         if i.specifieke_begeleiding:
             details.append((_("Specifieke begeleiding"), _("wenselijk")))
-        ev.append(Event(i.datum, "inschatting", _("Inschatting"), details, i.toelichting))
-    for s in t.stappenplan_set.all():
-        details = [
-            (_("Maatregel"), f"{mr.get_soort_display()}{' – ' + mr.omschrijving if mr.omschrijving else ''}")
-            for mr in s.maatregelen.all()
-        ]
-        if s.beoogde_hervatting_op:
-            details.append((_("Beoogde werkhervatting"), s.beoogde_hervatting_op))
-        ev.append(Event(s.datum, "stappenplan", _("Stappenplan"), details, s.afspraken))
-    for b in t.betrokkenheid_set.all():
         ev.append(
-            Event(
-                b.vanaf,
-                "betrokkenheid",
-                _("Welzijnsactor betrokken: %(a)s") % {"a": b.get_actor_display()},
-                [],
-                b.toelichting,
-            )
+            Event(i.datum, "inschatting", _("Inschatting"), details, i.toelichting, "inschatting", i.pk)
         )
+    for p in t.stappenplan_set.all():
+        details = [(_("Maatregel"), _measure(mr)) for mr in p.maatregelen.all()]
+        if p.beoogde_hervatting_op:
+            details.append((_("Beoogde werkhervatting"), p.beoogde_hervatting_op))
+        ev.append(Event(p.datum, "stappenplan", _("Stappenplan"), details, p.afspraken, "stappenplan", p.pk))
+    for b in t.betrokkenheid_set.all():
+        title = _("Welzijnsactor betrokken: %(a)s") % {"a": b.get_actor_display()}
+        ev.append(Event(b.vanaf, "betrokkenheid", title, [], b.toelichting, "betrokkenheid", b.pk))
     for v in t.verlenging_set.all():
         ev.append(
             Event(
@@ -172,10 +221,26 @@ def timeline(t: m.Traject) -> list[Event]:
                 _("Verlenging termijn stappenplan"),
                 [(_("Nieuwe uiterste datum"), v.nieuwe_datum)],
                 v.reden,
+                "verlenging",
+                v.pk,
             )
         )
-    for h in t.herval_set.all():
-        ev.append(Event(h.hervat_op, "hervatting", _("Werkhervatting")))
+    hervallen = list(t.herval_set.all())
+    last = max(hervallen, key=lambda h: (h.datum, h.pk), default=None)
+    for h in hervallen:
+        vorm = dict(m.Traject.HervattingVorm.choices).get(h.hervatting_vorm)
+        ev.append(
+            Event(
+                h.hervat_op,
+                "hervatting",
+                _("Werkhervatting"),
+                [(_("Vorm"), vorm)] if vorm else [],
+                "",
+                "herval",
+                h.pk,
+                False,
+            )
+        )
         ev.append(
             Event(
                 h.datum,
@@ -183,6 +248,9 @@ def timeline(t: m.Traject) -> list[Event]:
                 _("Herval: opnieuw arbeidsongeschikt"),
                 [(_("Na hervatting op"), h.hervat_op)],
                 h.toelichting,
+                "herval",
+                h.pk,
+                h is last and t.werkhervatting_op is None,
             )
         )
     if t.werkhervatting_op:
@@ -192,43 +260,17 @@ def timeline(t: m.Traject) -> list[Event]:
                 "hervatting",
                 _("Werkhervatting"),
                 [(_("Vorm"), t.get_werkhervatting_vorm_display())],
+                "",
+                "werkhervatting",
+                t.pk,
             )
         )
     for e in t.evaluatie_set.all():
         details = [(_("Door"), e.get_gevoerd_door_display())]
         if e.bijgestuurd:
             details.append((_("Afspraken"), _("bijgestuurd")))
-        ev.append(Event(e.datum, "evaluatie", _("Evaluatie"), details, e.verslag))
-    fv = getattr(t, "formeel_verloop", None)
-    if fv:
-        ev.append(
-            Event(
-                fv.aanvraag_ontvangen_op,
-                "formeel",
-                _("Aanvraag formeel traject ontvangen"),
-                [(_("Door"), fv.get_aanvrager_display())],
-            )
-        )
-        if fv.beoordeling_op:
-            ev.append(
-                Event(
-                    fv.beoordeling_op,
-                    "formeel",
-                    _("Re-integratiebeoordeling"),
-                    [(_("Uitkomst"), fv.get_beoordeling_display())],
-                )
-            )
-        if fv.plan_op:
-            ev.append(Event(fv.plan_op, "formeel", fv.get_plan_soort_display()))
-        if fv.antwoord_op:
-            ev.append(
-                Event(
-                    fv.antwoord_op,
-                    "formeel",
-                    _("Antwoord personeelslid"),
-                    [(_("Antwoord"), fv.get_antwoord_display())],
-                )
-            )
+        ev.append(Event(e.datum, "evaluatie", _("Evaluatie"), details, e.verslag, "evaluatie", e.pk))
+    ev += formal_events(t)
     if t.afgesloten_op:
         ev.append(
             Event(
@@ -243,11 +285,98 @@ def timeline(t: m.Traject) -> list[Event]:
     return sorted(ev, key=lambda e: (e.datum, order.get(e.soort, 5)))
 
 
+def formal_events(t: m.Traject) -> list[Event]:
+    fv = getattr(t, "formeel_verloop", None)
+    if fv is None:
+        return []
+    steps = [
+        (
+            fv.aanvraag_ontvangen_op,
+            "aanvraag",
+            _("Aanvraag formeel traject ontvangen"),
+            [(_("Door"), fv.get_aanvrager_display())],
+        ),
+        (
+            fv.beoordeling_op,
+            "beoordeling",
+            _("Re-integratiebeoordeling"),
+            [(_("Uitkomst"), fv.get_beoordeling_display())],
+        ),
+        (fv.plan_op, "plan", fv.get_plan_soort_display(), []),
+        (
+            fv.antwoord_op,
+            "antwoord",
+            _("Antwoord personeelslid"),
+            [(_("Antwoord"), fv.get_antwoord_display())],
+        ),
+    ]
+    if fv.beoordeling_ontvangen_op:
+        steps[1][3].append((_("Ontvangen door de entiteit op"), fv.beoordeling_ontvangen_op))
+    if fv.plan_ontvangen_op:
+        steps[2][3].append((_("Ontvangen door het personeelslid op"), fv.plan_ontvangen_op))
+    present = [step for step in steps if step[0]]
+    last_code = present[-1][1] if present else None
+    return [
+        Event(day, "formeel", title, details, "", "formeel", fv.pk, code == last_code and code != "aanvraag")
+        for day, code, title, details in present
+    ]
+
+
+@dataclass
+class MilestoneRow:
+    milestone: dl.Milestone
+    label: str
+    state: str
+    action_url: str | None = None
+    days_late: int | None = None
+
+
+def dossier_state(t: m.Traject, d: Dossier, day: date) -> a.State:
+    if t.status != m.Traject.Status.AFGESLOTEN:
+        return s.state_of(d, day)
+    try:
+        continued = t.voortgezet_als is not None
+    except m.Traject.DoesNotExist:
+        continued = False
+    other_open = (
+        m.Traject.objects.filter(personeelslid_id=t.personeelslid_id)
+        .exclude(pk=t.pk)
+        .exclude(status=m.Traject.Status.AFGESLOTEN)
+        .exists()
+    )
+    return s.state_of(d, day, continued=continued, other_open=other_open)
+
+
+def action_url(t: m.Traject, action: str, params: dict | None = None) -> str:
+    url = reverse("actie", kwargs={"pk": t.pk, "kind": action})
+    return f"{url}?{urlencode(params)}" if params else url
+
+
 @login_required
 def dossier(request, pk):
     traject = traject_or_404(request.user, pk, dossier_queryset())
     day = today()
-    evaluation = evaluate_traject(traject, day)
+    d = Dossier.of(traject)
+    closed = traject.status == m.Traject.Status.AFGESLOTEN
+    facts = facts_from(d)
+    if closed and traject.afgesloten_op:
+        # The deadlines as they stood when the dossier was closed (met on time, late, missed, running).
+        evaluation = dl.evaluate(
+            dc_replace(facts, closed_on=None), traject.afgesloten_op, mandatory_from=_mandatory_from()
+        )
+    else:
+        evaluation = dl.evaluate(facts, day, mandatory_from=_mandatory_from())
+    state = dossier_state(traject, d, day)
+    allowed = a.allowed(state)
+    rows = []
+    for ms in evaluation.milestones:
+        row = MilestoneRow(ms, MIJLPALEN.get(ms.code, ms.code), STATES[ms.state])
+        target = a.MILESTONE_ACTIONS.get(ms.code)
+        if not closed and ms.state != dl.MET and target and target[0] in allowed:
+            row.action_url = action_url(traject, target[0], target[1])
+        if ms.state == dl.MISSED and not closed:
+            row.days_late = (day - ms.due).days
+        rows.append(row)
     try:
         voortgezet_als = traject.voortgezet_als
     except m.Traject.DoesNotExist:
@@ -258,94 +387,350 @@ def dossier(request, pk):
         {
             "t": traject,
             "ev": evaluation,
-            "milestones": [(ms, MIJLPALEN[ms.code], STATES[ms.state]) for ms in evaluation.milestones],
-            "warnings": [WARNINGS[w] for w in evaluation.warnings],
-            "mandatory_reasons": [MIJLPALEN[c] for c in evaluation.formal_mandatory_reasons],
+            "milestones": rows,
+            "warnings": [WARNINGS[w] for w in evaluation.warnings if w in WARNINGS],
+            "mandatory_reasons": [MIJLPALEN.get(c, c) for c in evaluation.formal_mandatory_reasons],
             "timeline": timeline(traject),
             "voortgezet_als": voortgezet_als,
-            "open": traject.status != m.Traject.Status.AFGESLOTEN,
+            "open": not closed,
+            "acties": [
+                (code, a.LABELS[code], action_url(traject, code)) for code in allowed if code in a.LABELS
+            ],
+            "kan_wijzigen": a.WIJZIGEN in allowed,
+            "refusal": None if closed else a.refusal(a.WIJZIGEN, state),
         },
     )
 
 
-# kind -> (form class, title). Each registers one step in a dossier.
-ACTIONS = {
-    "gesprek": (f.GesprekForm, _("Contact of gesprek registreren")),
-    "inschatting": (f.InschattingForm, _("Inschatting registreren")),
-    "betrokkenheid": (f.BetrokkenheidForm, _("Welzijnsactor betrekken")),
-    "verlenging": (f.VerlengingForm, _("Termijn stappenplan verlengen")),
-    "werkhervatting": (f.WerkhervattingForm, _("Werkhervatting registreren")),
-    "herval": (f.HervalForm, _("Herval registreren")),
-    "evaluatie": (f.EvaluatieForm, _("Evaluatie registreren")),
-    "afsluiten": (f.AfsluitenForm, _("Traject afsluiten")),
-    "omzetten": (f.OmzettenForm, _("Omzetten naar een formeel traject")),
+def _mandatory_from():
+    return settings.FORMEEL_VERPLICHT_VANAF
+
+
+# --- registering, correcting and removing parts -----------------------------------------------------------
+
+# action -> (form class, title of the registration form)
+REGISTER_FORMS = {
+    a.GESPREK: (f.GesprekForm, _("Contact of gesprek registreren")),
+    a.INSCHATTING: (f.InschattingForm, _("Inschatting registreren")),
+    a.STAPPENPLAN: (f.StappenplanForm, _("Stappenplan met maatregelen")),
+    a.BETROKKENHEID: (f.BetrokkenheidForm, _("Welzijnsactor betrekken")),
+    a.VERLENGING: (f.VerlengingForm, _("Termijn stappenplan verlengen")),
+    a.WERKHERVATTING: (f.WerkhervattingForm, _("Werkhervatting registreren")),
+    a.HERVAL: (f.HervalForm, _("Herval registreren")),
+    a.EVALUATIE: (f.EvaluatieForm, _("Evaluatie registreren")),
 }
-# Forms that edit the trajectory itself rather than adding a part.
-ON_TRAJECT = {"werkhervatting", "afsluiten"}
+CORRECT_FORMS = {
+    "gesprek": (f.GesprekForm, _("Contact of gesprek wijzigen")),
+    "inschatting": (f.InschattingForm, _("Inschatting wijzigen")),
+    "stappenplan": (f.StappenplanForm, _("Stappenplan wijzigen")),
+    "betrokkenheid": (f.BetrokkenheidForm, _("Betrokkenheid van een welzijnsactor wijzigen")),
+    "verlenging": (f.VerlengingForm, _("Verlenging wijzigen")),
+    "werkhervatting": (f.WerkhervattingForm, _("Werkhervatting wijzigen")),
+    "herval": (f.HervalCorrectieForm, _("Herval en de werkhervatting ervoor wijzigen")),
+    "evaluatie": (f.EvaluatieForm, _("Evaluatie wijzigen")),
+}
+OTHER_TITLES = {
+    a.FORMEEL_STAPPEN: _("Verloop formeel traject"),
+    a.OMZETTEN_FORMEEL: _("Omzetten naar een formeel traject"),
+    a.OMZETTEN_INFORMEEL: _("Toch uitgevallen: omzetten naar een informeel traject"),
+    a.AFSLUITEN: _("Traject afsluiten"),
+    a.HEROPENEN: _("Traject heropenen"),
+    a.GEGEVENS: _("Gegevens van het dossier wijzigen"),
+}
+
+
+def apply_refusal(form, refused: s.Refused, formset=None) -> None:
+    """Put a service's refusal on the form: one message per field, the rest above the form."""
+    for name, message in refused.fields.items():
+        if name in form.fields and name not in form.errors:
+            form.add_error(name, message)
+        elif name not in form.fields:
+            form.add_error(None, message)
+    for message in refused.errors:
+        form.add_error(None, message)
+    if formset is not None:
+        for index, field_errors in refused.maatregelen.items():
+            sub = formset.forms[index] if index < len(formset.forms) else None
+            for name, message in field_errors.items():
+                if sub is not None and name in sub.fields and name not in sub.errors:
+                    sub.add_error(name, message)
+                else:
+                    form.add_error(None, _("Maatregel %(n)d: %(m)s") % {"n": index + 1, "m": message})
+
+
+def not_allowed(request, t, title, reason):
+    return render(
+        request, "trajecten/niet_mogelijk.html", {"t": t, "title": title, "reason": reason}, status=409
+    )
+
+
+def _load(request, pk):
+    t = traject_or_404(request.user, pk, dossier_queryset())
+    return t, Dossier.of(t)
+
+
+def _render_form(request, t, form, title, formset=None, **extra):
+    return render(
+        request, "trajecten/form.html", {"form": form, "formset": formset, "title": title, "t": t, **extra}
+    )
+
+
+def _done(request, t, message=None, pk=None):
+    messages.success(request, message or _("Opgeslagen."))
+    return redirect("dossier", pk=pk or t.pk)
+
+
+def _already(request, t):
+    messages.info(request, _("Dit formulier was al verzonden; er is niets dubbel opgeslagen."))
+    return redirect("dossier", pk=t.pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def actie(request, pk, kind):
-    if kind not in ACTIONS:
+    """Register a part or take a step on a dossier (the action ``kind``)."""
+    if kind not in REGISTER_FORMS and kind not in OTHER_TITLES:
         raise Http404
-    traject = traject_or_404(
-        request.user, pk, m.Traject.objects.select_for_update() if request.method == "POST" else None
-    )
-    form_class, title = ACTIONS[kind]
-    day = today()
-    instance = traject if kind in ON_TRAJECT else None
-    form = form_class(request.POST or None, traject=traject, today=day, instance=instance)
+    t, d = _load(request, pk)
+    title = REGISTER_FORMS[kind][1] if kind in REGISTER_FORMS else OTHER_TITLES[kind]
+    state = dossier_state(t, d, today())
+    reason = a.refusal(kind, state)
+    if reason is not None:
+        return not_allowed(request, t, title, reason)
+    if kind in REGISTER_FORMS:
+        return _register(request, t, kind, title)
+    return {
+        a.FORMEEL_STAPPEN: _formeel,
+        a.OMZETTEN_FORMEEL: _omzetten,
+        a.OMZETTEN_INFORMEEL: _omzetten_informeel,
+        a.AFSLUITEN: _afsluiten,
+        a.HEROPENEN: _heropenen,
+        a.GEGEVENS: _gegevens,
+    }[kind](request, t, title)
+
+
+def _register(request, t, kind, title):
+    form_class = REGISTER_FORMS[kind][0]
+    data = request.POST or None
+    initial = {k: v for k, v in request.GET.items() if k in ("soort",)}
+    kwargs = {"traject": t} if kind == a.STAPPENPLAN else {}
+    form = form_class(data, initial=initial, **kwargs)
+    formset = None
+    if kind == a.STAPPENPLAN:
+        formset = f.maatregel_formset(False)(data, instance=m.Stappenplan(traject=t), prefix="maatregel")
+    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+        rows = f.maatregel_rows(formset) if formset is not None else None
+        try:
+            s.register_part(context_of(request, form), t.pk, kind, form.values(), rows)
+        except s.AlreadySubmitted:
+            return _already(request, t)
+        except s.Refused as refused:
+            apply_refusal(form, refused, formset)
+        else:
+            return _done(request, t)
+    return _render_form(request, t, form, title, formset)
+
+
+def _formeel(request, t, title):
+    verloop = getattr(t, "formeel_verloop", None)
+    form = f.FormeelVerloopForm(request.POST or None, instance=verloop or m.FormeelVerloop(traject=t))
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        target = saved.traject if kind == "omzetten" else traject
-        refresh_one(traject.pk, day)
-        if target.pk != traject.pk:
-            refresh_one(target.pk, day)
-        messages.success(request, _("Opgeslagen."))
-        return redirect("dossier", pk=target.pk)
-    return render(request, "trajecten/form.html", {"form": form, "title": title, "t": traject})
+        try:
+            changed = s.save_formal_steps(
+                context_of(request, form), t.pk, form.values(), form.cleaned_data.get("wijzigingsreden", "")
+            )
+        except s.AlreadySubmitted:
+            return _already(request, t)
+        except s.Refused as refused:
+            apply_refusal(form, refused)
+        else:
+            return _done(request, t, None if changed else _("Er was niets gewijzigd."))
+    return _render_form(request, t, form, title)
+
+
+def _omzetten(request, t, title):
+    form = f.OmzettenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = s.convert_to_formal(context_of(request, form), t.pk, form.values())
+        except s.AlreadySubmitted:
+            return _already(request, t)
+        except s.Refused as refused:
+            apply_refusal(form, refused)
+        else:
+            return _done(request, t, _("Het traject loopt verder als formeel traject."), pk=new.pk)
+    return _render_form(request, t, form, title)
+
+
+def _omzetten_informeel(request, t, title):
+    form = f.OmzettenInformeelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = s.convert_to_informal(context_of(request, form), t.pk, form.values())
+        except s.AlreadySubmitted:
+            return _already(request, t)
+        except s.Refused as refused:
+            apply_refusal(form, refused)
+        else:
+            return _done(request, t, _("Het traject loopt verder als informeel traject."), pk=new.pk)
+    return _render_form(request, t, form, title)
+
+
+def _afsluiten(request, t, title):
+    """Closing asks a confirmation that shows the outcome chosen; only the confirmed form closes."""
+    form = f.AfsluitenForm(request.POST or None, traject=t)
+    if request.method == "POST" and form.is_valid():
+        ctx = context_of(request, form)
+        confirmed = form.cleaned_data.get("bevestigd")
+        try:
+            if not confirmed:
+                s.close(dc_replace(ctx, token=None), t.pk, form.values(), dry_run=True)
+                return render(
+                    request,
+                    "trajecten/bevestigen.html",
+                    {
+                        "t": t,
+                        "title": _("Afsluiten bevestigen"),
+                        "form": form,
+                        "uitkomst": dict(m.Traject.Uitkomst.choices)[form.cleaned_data["uitkomst"]],
+                        "datum": form.cleaned_data["afgesloten_op"],
+                        "reden": form.cleaned_data.get("uitkomst_reden", ""),
+                    },
+                )
+            s.close(ctx, t.pk, form.values())
+        except s.AlreadySubmitted:
+            return _already(request, t)
+        except s.Refused as refused:
+            apply_refusal(form, refused)
+        else:
+            return _done(request, t, _("Het traject is afgesloten."))
+    return _render_form(request, t, form, title)
+
+
+def _heropenen(request, t, title):
+    form = f.ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            s.reopen(context_of(request, form), t.pk, form.cleaned_data["wijzigingsreden"])
+        except s.AlreadySubmitted:
+            return _already(request, t)
+        except s.Refused as refused:
+            apply_refusal(form, refused)
+        else:
+            return _done(request, t, _("Het traject is heropend; de termijnen lopen opnieuw."))
+    intro = _(
+        "De uitkomst en de datum van afsluiting worden gewist en de termijnen lopen opnieuw. "
+        "De afsluiting blijft zichtbaar in de historiek, met de reden die u hier opgeeft."
+    )
+    return _render_form(request, t, form, title, intro=intro, submit=_("Heropenen"))
+
+
+def _gegevens(request, t, title):
+    form = f.GegevensForm(request.POST or None, instance=t)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = s.correct_core(
+                context_of(request, form), t.pk, form.values(), form.cleaned_data["wijzigingsreden"]
+            )
+        except s.AlreadySubmitted:
+            return _already(request, t)
+        except s.Refused as refused:
+            apply_refusal(form, refused)
+        else:
+            return _done(request, t, None if changed else _("Er was niets gewijzigd."))
+    return _render_form(request, t, form, title)
+
+
+def _find_part(t: m.Traject, d: Dossier, kind: str, part_pk: int):
+    if kind == "werkhervatting":
+        if t.werkhervatting_op is None or part_pk != t.pk:
+            raise Http404
+        return t
+    if kind == "formeel":
+        fv = d.formeel
+        if fv is None or fv.pk != part_pk:
+            raise Http404
+        return fv
+    if kind not in s.PART_MODELS:
+        raise Http404
+    obj = next((p for p in d.parts(kind) if p.pk == part_pk), None)
+    if obj is None:
+        raise Http404
+    return obj
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def stappenplan(request, pk):
-    traject = traject_or_404(request.user, pk)
-    day = today()
-    form = f.StappenplanForm(request.POST or None, traject=traject, today=day)
-    formset = f.MaatregelFormSet(
-        request.POST or None, instance=m.Stappenplan(traject=traject), prefix="maatregel"
-    )
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        plan = form.save()
-        formset.instance = plan
-        formset.save()
-        refresh_one(traject.pk, day)
-        messages.success(request, _("Het stappenplan is geregistreerd."))
-        return redirect("dossier", pk=traject.pk)
-    return render(
-        request,
-        "trajecten/form.html",
-        {"form": form, "formset": formset, "title": _("Stappenplan met maatregelen"), "t": traject},
-    )
+def wijzigen(request, pk, kind, part):
+    """Correct a registered part: the registration form, pre-filled, with the same checks and a reason."""
+    t, d = _load(request, pk)
+    obj = _find_part(t, d, kind, part)
+    if kind == "formeel":
+        return redirect("actie", pk=t.pk, kind=a.FORMEEL_STAPPEN)
+    form_class, title = CORRECT_FORMS[kind]
+    reason = a.refusal(a.WIJZIGEN, dossier_state(t, d, today()))
+    if reason is not None:
+        return not_allowed(request, t, title, reason)
+    data = request.POST or None
+    kwargs = {"traject": t} if kind == "stappenplan" else {}
+    form = f.with_reason(form_class)(data, instance=obj, **kwargs)
+    formset = None
+    if kind == "stappenplan":
+        formset = f.maatregel_formset(True)(data, instance=obj, prefix="maatregel")
+    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+        rows = f.maatregel_rows(formset) if formset is not None else None
+        try:
+            changed = s.correct_part(
+                context_of(request, form),
+                t.pk,
+                kind,
+                obj.pk,
+                form.values(),
+                form.cleaned_data["wijzigingsreden"],
+                rows,
+            )
+        except s.AlreadySubmitted:
+            return _already(request, t)
+        except s.Refused as refused:
+            apply_refusal(form, refused, formset)
+        else:
+            return _done(request, t, None if changed else _("Er was niets gewijzigd."))
+    return _render_form(request, t, form, title, formset)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def formeel(request, pk):
-    traject = traject_or_404(request.user, pk, m.Traject.objects.select_related("formeel_verloop"))
-    if traject.soort != m.Traject.Soort.FORMEEL:
+def verwijderen(request, pk, kind, part):
+    """Remove a part registered by mistake, after a confirmation, with a reason kept in the history."""
+    t, d = _load(request, pk)
+    obj = _find_part(t, d, kind, part)
+    events = [e for e in timeline(t) if e.kind == kind and e.part_pk == obj.pk and e.removable]
+    if not events:
         raise Http404
-    day = today()
-    instance = getattr(traject, "formeel_verloop", None) or m.FormeelVerloop(traject=traject)
-    form = f.FormeelVerloopForm(request.POST or None, traject=traject, today=day, instance=instance)
+    event = events[-1]
+    title = _("%(wat)s van %(d)s verwijderen") % {"wat": event.titel, "d": event.datum.strftime("%d/%m/%Y")}
+    reason = a.refusal(a.VERWIJDEREN, dossier_state(t, d, today()))
+    if reason is not None:
+        return not_allowed(request, t, title, reason)
+    form = f.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        refresh_one(traject.pk, day)
-        messages.success(request, _("Het verloop van het formele traject is bijgewerkt."))
-        return redirect("dossier", pk=traject.pk)
-    return render(
-        request, "trajecten/form.html", {"form": form, "title": _("Verloop formeel traject"), "t": traject}
+        ctx, why = context_of(request, form), form.cleaned_data["wijzigingsreden"]
+        try:
+            if kind == "formeel":
+                s.remove_formal_step(ctx, t.pk, why)
+            else:
+                s.remove_part(ctx, t.pk, kind, obj.pk, why)
+        except s.AlreadySubmitted:
+            return _already(request, t)
+        except s.Refused as refused:
+            apply_refusal(form, refused)
+        else:
+            return _done(request, t, _("Verwijderd. Het blijft zichtbaar in de historiek."))
+    intro = _(
+        "U verwijdert dit uit de tijdlijn. Het blijft in de historiek staan, met de reden die u opgeeft."
+    )
+    return _render_form(
+        request, t, form, title, event=event, intro=intro, submit=_("Verwijderen"), danger=True
     )
 
 
