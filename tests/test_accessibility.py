@@ -35,6 +35,9 @@ def test_main_pages_meet_wcag_21_aa(page, coach_a, hr_a):
     )
     plan = m.Stappenplan.objects.create(traject=t, inschatting=ins, datum=today - timedelta(days=10))
     m.Maatregel.objects.create(stappenplan=plan, soort="werkplek", omschrijving="Scherm")
+    g = m.Gesprek.objects.create(
+        traject=t, datum=today - timedelta(days=30), vorm="telefoon", gevoerd_door="coach"
+    )
     refresh_summaries(m.Traject.objects.all(), today)
 
     page.goto("/aanmelden/")
@@ -46,7 +49,11 @@ def test_main_pages_meet_wcag_21_aa(page, coach_a, hr_a):
         ("nieuw traject", reverse("traject_nieuw")),
         ("dossier", reverse("dossier", args=[t.pk])),
         ("gesprek", reverse("actie", args=[t.pk, "gesprek"])),
-        ("stappenplan", reverse("stappenplan", args=[t.pk])),
+        ("stappenplan", reverse("actie", args=[t.pk, "stappenplan"])),
+        ("stappenplan wijzigen", reverse("wijzigen", args=[t.pk, "stappenplan", plan.pk])),
+        ("gesprek verwijderen", reverse("verwijderen", args=[t.pk, "gesprek", g.pk])),
+        ("gegevens wijzigen", reverse("actie", args=[t.pk, "gegevens"])),
+        ("niet mogelijk", reverse("actie", args=[t.pk, "herval"])),
         ("historiek", reverse("historiek", args=[t.pk])),
         ("dashboard", reverse("dashboard") + f"?jaar={date.today().year}"),
         ("rapporten", reverse("rapporten")),
@@ -59,6 +66,12 @@ def test_main_pages_meet_wcag_21_aa(page, coach_a, hr_a):
     page.get_by_role("button", name="Opslaan").click()
     page.get_by_role("alert").first.wait_for()
     assert_accessible(page, "formulier met fouten")
+    # the confirmation before closing
+    page.get_by_label("Afgesloten op").fill(today.strftime("%d/%m/%Y"))
+    page.get_by_role("combobox", name="Uitkomst").select_option("zelfde_functie")
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("heading", name="Afsluiten bevestigen").wait_for()
+    assert_accessible(page, "afsluiten bevestigen")
 
 
 def test_lockout_after_repeated_failures_in_dutch(page, coach_a, settings):

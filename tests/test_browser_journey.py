@@ -16,9 +16,14 @@ def d(day):
     return day.strftime("%d/%m/%Y")
 
 
-def submit(page):
-    page.get_by_role("button", name="Opslaan").click()
+def submit(page, button="Opslaan"):
+    page.get_by_role("button", name=button).click()
     page.get_by_role("heading", name="Termijnen").wait_for()
+
+
+def action(page, name):
+    """A button of the dossier's actions (the deadlines table has its own "Registreren" links)."""
+    page.locator(".actions").get_by_role("link", name=name, exact=True).click()
 
 
 def test_coach_registers_whole_informal_journey(page, coach_a, coach_b, screenshot):
@@ -43,7 +48,7 @@ def test_coach_registers_whole_informal_journey(page, coach_a, coach_b, screensh
     dossier_url = page.url
 
     # first conversation (steps 3-4): contact by the coach
-    page.get_by_role("link", name="Contact of gesprek").click()
+    action(page, "Contact of gesprek")
     page.get_by_label("Datum").fill(d(d0 + timedelta(days=30)))
     page.get_by_label("Soort").select_option("gesprek")
     page.get_by_label("Vorm").select_option("bezoek")
@@ -53,18 +58,18 @@ def test_coach_registers_whole_informal_journey(page, coach_a, coach_b, screensh
     submit(page)
 
     # assessment: steps are possible
-    page.get_by_role("link", name="Inschatting").click()
+    action(page, "Inschatting")
     page.get_by_label("Datum").fill(d(d0 + timedelta(days=30)))
     page.get_by_label("Uitkomst").select_option("stappen_mogelijk")
     submit(page)
 
     # welzijnsactor (step 5-6) and stappenplan with measures
-    page.get_by_role("link", name="Welzijnsactor").click()
+    action(page, "Welzijnsactor")
     page.get_by_label("Welzijnsactor").select_option("arbeidsarts")
     page.get_by_label("Betrokken vanaf").fill(d(d0 + timedelta(days=32)))
     submit(page)
 
-    page.get_by_role("link", name="Stappenplan").click()
+    action(page, "Stappenplan")
     page.get_by_label("Datum van het stappenplan").fill(d(d0 + timedelta(days=40)))
     page.get_by_label("Afspraken").fill("Progressieve hervatting, eerst halftijds")
     page.locator("#id_maatregel-0-soort").select_option("progressief")
@@ -74,12 +79,12 @@ def test_coach_registers_whole_informal_journey(page, coach_a, coach_b, screensh
     submit(page)
 
     # step 8: return to work, then the follow-up evaluation
-    page.get_by_role("link", name="Werkhervatting").click()
+    action(page, "Werkhervatting")
     page.get_by_label("Werkhervatting op").fill(d(d0 + timedelta(days=50)))
     page.get_by_label("Vorm van werkhervatting").select_option("progressief")
     submit(page)
 
-    page.get_by_role("link", name="Evaluatie").click()
+    action(page, "Evaluatie")
     page.get_by_label("Datum").fill(d(d0 + timedelta(days=58)))
     page.get_by_label("Gevoerd door").select_option("leidinggevende")
     page.get_by_label("Afspraken bijgestuurd").check()
@@ -87,14 +92,19 @@ def test_coach_registers_whole_informal_journey(page, coach_a, coach_b, screensh
     screenshot(page, "13-dossier")
 
     # closing without outcome is refused, then with outcome
-    page.get_by_role("link", name="Afsluiten").click()
+    action(page, "Afsluiten")
     page.get_by_label("Afgesloten op").fill(d(today))
     page.get_by_role("button", name="Opslaan").click()
     assert "Een traject afsluiten vraagt een uitkomst." in page.content()
     screenshot(page, "14-afsluiten-fout")
     page.get_by_role("combobox", name="Uitkomst").select_option("zelfde_functie")
-    submit(page)
-    assert "Afgesloten" in page.content()
+    page.get_by_role("button", name="Opslaan").click()
+    # a confirmation that shows the outcome chosen
+    page.get_by_role("heading", name="Afsluiten bevestigen").wait_for()
+    assert "Terugkeer in dezelfde functie" in page.content()
+    screenshot(page, "14b-afsluiten-bevestigen")
+    submit(page, "Ja, afsluiten")
+    assert "Het traject is afgesloten." in page.content()
 
     t = m.Traject.objects.get()
     assert (t.status, t.uitkomst, t.werkhervatting_vorm) == ("afgesloten", "zelfde_functie", "progressief")
@@ -121,7 +131,9 @@ def test_worklist_keyboard_and_filters(page, coach_a, screenshot):
     today = timezone.localdate()
     for days in (5, 70, 130):
         TrajectFactory(
-            personeelslid=PersoneelslidFactory(entiteit=coach_a.entiteit), d0=today - timedelta(days=days)
+            personeelslid=PersoneelslidFactory(entiteit=coach_a.entiteit),
+            d0=today - timedelta(days=days),
+            coach=coach_a,
         )
     refresh_summaries(m.Traject.objects.all(), today)
     login(page, "coach.a")

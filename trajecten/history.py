@@ -113,7 +113,8 @@ def _entries(model, records, labels: Labels) -> list[Entry]:
         for f in tracked:
             new = labels.display(r, f)
             old = labels.display(before, f) if before is not None else "—"
-            if (r.history_type == "+" and new != "—") or (r.history_type == "~" and new != old):
+            # created or removed: what it held; changed: from what to what
+            if (r.history_type in "+-" and new != "—") or (r.history_type == "~" and new != old):
                 changes.append((str(f.verbose_name), old, new))
         previous[r.id] = r
         reason = (r.history_change_reason or "").strip()

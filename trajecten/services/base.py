@@ -81,16 +81,18 @@ DOSSIER_PREFETCHES = (
 
 
 def lock(pk: int) -> Traject:
-    """The trajectory, locked for this transaction: writes to one dossier happen one after the other."""
-    try:
-        return (
-            Traject.objects.select_for_update(of=("self",))
-            .select_related("personeelslid", "formeel_verloop")
-            .prefetch_related(*DOSSIER_PREFETCHES)
-            .get(pk=pk)
-        )
-    except Traject.DoesNotExist as exc:
-        raise Http404 from exc
+    """The trajectory, locked for this transaction: writes to one dossier happen one after the other.
+
+    The lock is taken first, on the row alone; the dossier is read after it, so that a writer that waited
+    for the lock reads what the one before it committed (a joined read in the locking query would not).
+    """
+    if not Traject.objects.select_for_update().filter(pk=pk).exists():
+        raise Http404
+    return (
+        Traject.objects.select_related("personeelslid", "formeel_verloop")
+        .prefetch_related(*DOSSIER_PREFETCHES)
+        .get(pk=pk)
+    )
 
 
 def claim(ctx: ActionContext, traject: Traject | None = None) -> None:
@@ -101,7 +103,14 @@ def claim(ctx: ActionContext, traject: Traject | None = None) -> None:
         with transaction.atomic():
             FormSubmission.objects.create(token=ctx.token, gebruiker=ctx.user, traject=traject)
     except IntegrityError as exc:
-        raise AlreadySubmitted(traject.pk if traject else None) from exc
+        done = FormSubmission.objects.filter(token=ctx.token).values_list("traject_id", flat=True).first()
+        raise AlreadySubmitted(done) from exc
+
+
+def claimed_for(ctx: ActionContext, traject: Traject) -> None:
+    """Link a claimed token to the trajectory it created (a repeated registration then leads to it)."""
+    if ctx.token is not None:
+        FormSubmission.objects.filter(token=ctx.token).update(traject=traject)
 
 
 def state_of(d: Dossier, today: date, continued: bool = False, other_open: bool = False) -> actions.State:

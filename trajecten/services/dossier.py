@@ -32,6 +32,7 @@ from .base import (
     Targets,
     check_allowed,
     claim,
+    claimed_for,
     copied,
     fmt,
     lock,
@@ -121,21 +122,6 @@ def register_traject(ctx: ActionContext, data: dict, visible=None) -> m.Traject:
     with transaction.atomic():
         claim(ctx)
         entiteit = data["entiteit"]
-        nummer = data["personeelsnummer"]
-        lid = m.Personeelslid.objects.select_for_update().filter(personeelsnummer=nummer).first()
-        if lid is not None and lid.entiteit_id != entiteit.pk:
-            raise Refused(
-                fields={
-                    "personeelsnummer": _(
-                        "Dit personeelsnummer kan hier niet geregistreerd worden. Kijk het nummer na; neem "
-                        "contact op met AgO als het personeelslid van entiteit veranderde."
-                    )
-                }
-            )
-        if lid is not None:
-            open_t = lid.trajecten.exclude(status=m.Traject.Status.AFGESLOTEN).first()
-            if open_t is not None:
-                _refuse_second_open(open_t, visible)
         t = m.Traject(
             soort=data["soort"],
             entiteit=entiteit,
@@ -147,28 +133,56 @@ def register_traject(ctx: ActionContext, data: dict, visible=None) -> m.Traject:
         if t.doel_entiteit_id and t.doel_entiteit_id == entiteit.pk:
             raise Refused(fields={"doel_entiteit": _("De doelentiteit moet een andere entiteit zijn.")})
         validate(None, Dossier(t), ctx.today, Targets().add(t, {"d0", "soort"}))
-        identity = {
-            "voornaam": data["voornaam"],
-            "achternaam": data["achternaam"],
-            "statuut": data["statuut"],
-            "functie": data.get("functie", ""),
-        }
-        if lid is None:
-            lid = m.Personeelslid(personeelsnummer=nummer, entiteit=entiteit, **identity)
-            stamp(lid, ctx).save()
-        elif any(getattr(lid, k) != v for k, v in identity.items()):
-            for k, v in identity.items():
-                setattr(lid, k, v)
-            stamp(lid, ctx, _("Gegevens bijgewerkt bij de registratie van een nieuw traject")).save()
+        lid = _staff_member(ctx, data)
+        if lid.entiteit_id != entiteit.pk:
+            raise Refused(
+                fields={
+                    "personeelsnummer": _(
+                        "Dit personeelsnummer kan hier niet geregistreerd worden. Kijk het nummer na; neem "
+                        "contact op met AgO als het personeelslid van entiteit veranderde."
+                    )
+                }
+            )
+        open_t = lid.trajecten.exclude(status=m.Traject.Status.AFGESLOTEN).first()
+        if open_t is not None:
+            _refuse_second_open(open_t, visible)
+        _update_identity(ctx, lid, data)
         t.personeelslid = lid
-        try:
-            with transaction.atomic():
-                stamp(t, ctx).save()
-        except IntegrityError:
-            # Registered at the same moment by someone else (the one-open-trajectory constraint).
-            _refuse_second_open(lid.trajecten.exclude(status=m.Traject.Status.AFGESLOTEN).first(), visible)
+        stamp(t, ctx).save()
+        claimed_for(ctx, t)
         refresh(t.pk, ctx)
         return t
+
+
+IDENTITY_FIELDS = ("voornaam", "achternaam", "statuut", "functie")
+
+
+def _staff_member(ctx: ActionContext, data: dict) -> m.Personeelslid:
+    """The staff member with this personnel number, locked; created when new (also when two register at once:
+    the second waits for the first and then finds the staff member and its open trajectory)."""
+    nummer = data["personeelsnummer"]
+    lid = m.Personeelslid.objects.select_for_update().filter(personeelsnummer=nummer).first()
+    if lid is not None:
+        return lid
+    lid = m.Personeelslid(
+        personeelsnummer=nummer,
+        entiteit=data["entiteit"],
+        **{k: data.get(k, "") for k in IDENTITY_FIELDS},
+    )
+    try:
+        with transaction.atomic():
+            stamp(lid, ctx).save()
+    except IntegrityError:
+        return m.Personeelslid.objects.select_for_update().get(personeelsnummer=nummer)
+    return lid
+
+
+def _update_identity(ctx: ActionContext, lid: m.Personeelslid, data: dict) -> None:
+    changed = {k: data.get(k, "") for k in IDENTITY_FIELDS if getattr(lid, k) != data.get(k, "")}
+    if changed and lid.pk is not None:
+        for k, v in changed.items():
+            setattr(lid, k, v)
+        stamp(lid, ctx, _("Gegevens bijgewerkt bij de registratie van een nieuw traject")).save()
 
 
 def _refuse_second_open(open_t: m.Traject | None, visible) -> None:
