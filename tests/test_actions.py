@@ -446,3 +446,274 @@ def test_history_shows_who_what_when(c, t, coach_a):
     assert "Contact of gesprek aangemaakt" in html
     assert "Traject gewijzigd" in html and "Werk hervat – opvolging" in html
     assert "Lopend → Werk hervat – opvolging" in html
+
+
+# --- dates as people type them, and only plausible ones ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed", ["{d:02d}/{m:02d}/{y}", "{d}/{m}/{y}", "{d:02d}-{m:02d}-{y}", "{d:02d}.{m:02d}.{y}"]
+)
+def test_dates_as_people_type_them(c, t, typed):
+    day = D0 + timedelta(days=3)
+    text = typed.format(d=day.day, m=day.month, y=day.year)
+    data = {"datum": text, "soort": "contact", "vorm": "telefoon", "gevoerd_door": "coach"}
+    assert post(c, t, "gesprek", data).status_code == 302
+    assert m.Gesprek.objects.get().datum == day
+
+
+@pytest.mark.parametrize("typed", ["5/3/26", "2026/03/05", "31/02/2026", "morgen", "05/13/2026"])
+def test_a_date_that_is_not_one_gets_the_expected_form(c, t, typed):
+    data = {"datum": typed, "soort": "contact", "vorm": "telefoon", "gevoerd_door": "coach"}
+    response = post(c, t, "gesprek", data)
+    refused(response, "Gebruik dd/mm/jjjj, bv. 05/03/2026.")
+    html = response.content.decode()
+    errors = html[html.find('id="id_datum_error"') :]
+    assert errors[: errors.find("</ul>")].count("<li>") == 1  # one error per field
+
+
+FAR = TODAY + timedelta(days=800)
+OLD = "31/12/1999"
+
+# (action, valid data, field, implausible value, message)
+IMPLAUSIBLE = [
+    (
+        "gesprek",
+        {"soort": "gesprek", "vorm": "telefoon", "gevoerd_door": "coach"},
+        "datum",
+        d(TODAY + timedelta(days=1)),
+        "in de toekomst",
+    ),
+    (
+        "gesprek",
+        {"soort": "gesprek", "vorm": "telefoon", "gevoerd_door": "coach"},
+        "datum",
+        OLD,
+        "geen aannemelijke datum",
+    ),
+    (
+        "inschatting",
+        {"uitkomst": "nog_niet_mogelijk", "volgend_gesprek_op": d(TODAY + timedelta(days=9))},
+        "datum",
+        d(TODAY + timedelta(days=1)),
+        "in de toekomst",
+    ),
+    (
+        "inschatting",
+        {"uitkomst": "nog_niet_mogelijk", "datum": d(TODAY)},
+        "volgend_gesprek_op",
+        d(FAR),
+        "meer dan twee jaar",
+    ),
+    (
+        "betrokkenheid",
+        {"actor": "smt"},
+        "vanaf",
+        d(D0 - timedelta(days=1)),
+        "vóór de start van de arbeidsongeschiktheid",
+    ),
+    (
+        "werkhervatting",
+        {"werkhervatting_vorm": "volledig"},
+        "werkhervatting_op",
+        d(TODAY + timedelta(days=1)),
+        "in de toekomst",
+    ),
+    (
+        "werkhervatting",
+        {"werkhervatting_vorm": "volledig"},
+        "werkhervatting_op",
+        "01/01/1900",
+        "geen aannemelijke datum",
+    ),
+    (
+        "afsluiten",
+        {"uitkomst": "zelfde_functie"},
+        "afgesloten_op",
+        d(TODAY + timedelta(days=1)),
+        "in de toekomst",
+    ),
+    (
+        "omzetten",
+        {"aanvrager": "personeelslid"},
+        "aanvraag_ontvangen_op",
+        d(TODAY + timedelta(days=1)),
+        "in de toekomst",
+    ),
+    (
+        "gegevens",
+        {"voornaam": "An", "achternaam": "Peeters", "statuut": "statutair", "wijzigingsreden": "x"},
+        "d0",
+        d(TODAY + timedelta(days=1)),
+        "ligt in de toekomst",
+    ),
+    (
+        "gegevens",
+        {
+            "voornaam": "An",
+            "achternaam": "Peeters",
+            "statuut": "statutair",
+            "wijzigingsreden": "x",
+            "d0": d(D0),
+        },
+        "definitieve_ongeschiktheid_op",
+        d(TODAY + timedelta(days=1)),
+        "in de toekomst",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "kind,data,field,value,message", IMPLAUSIBLE, ids=[f"{k}-{f}-{v}" for k, _, f, v, _ in IMPLAUSIBLE]
+)
+def test_implausible_dates_are_refused_in_every_form(c, t, kind, data, field, value, message):
+    before = snapshot(), m.Traject.objects.values_list("d0", "werkhervatting_op", "status").get()
+    response = post(c, t, kind, {**data, field: value})
+    refused(response, message)
+    assert (snapshot(), m.Traject.objects.values_list("d0", "werkhervatting_op", "status").get()) == before
+
+
+def test_implausible_planned_dates_in_stappenplan_and_extension(c, t):
+    ins = m.Inschatting.objects.create(
+        traject=t, datum=TODAY - timedelta(days=5), uitkomst="stappen_mogelijk"
+    )
+    refused(
+        post(c, t, "stappenplan", plan_data(ins, datum=d(TODAY), beoogde_hervatting_op=d(FAR))),
+        "meer dan twee jaar",
+    )
+    refused(
+        post(c, t, "stappenplan", plan_data(ins, datum=d(TODAY), **{"maatregel-0-tot": d(FAR)})),
+        "meer dan twee jaar",
+    )
+    refused(
+        post(c, t, "verlenging", {"toegekend_op": d(TODAY), "nieuwe_datum": d(FAR), "reden": "SMT"}),
+        "meer dan twee jaar",
+    )
+    assert m.Stappenplan.objects.count() == m.Verlenging.objects.count() == 0
+
+
+def test_measures_respect_their_maximum(c, t):
+    ins = m.Inschatting.objects.create(
+        traject=t, datum=TODAY - timedelta(days=5), uitkomst="stappen_mogelijk"
+    )
+    data = plan_data(ins, datum=d(TODAY), **{"maatregel-TOTAL_FORMS": "21"})
+    for i in range(21):
+        data[f"maatregel-{i}-soort"] = "andere"
+    refused(post(c, t, "stappenplan", data), "Verstuur maximaal 20 formulieren")
+    assert m.Maatregel.objects.count() == 0
+
+
+# --- actions follow the state; milestones link to the action that meets them --------------------------
+
+
+def test_overdue_milestone_links_to_the_action_that_meets_it(c, t):
+    from trajecten.evaluation import refresh_one
+
+    refresh_one(t.pk, TODAY)
+    html = c.get(reverse("dossier", args=[t.pk])).content.decode()
+    link = reverse("actie", args=[t.pk, "gesprek"]) + "?soort=info_arbeidsarts"
+    assert f'href="{link}" aria-label="Registreren: Info arbeidsarts' in html
+    form = c.get(link).content.decode()
+    assert '<option value="info_arbeidsarts" selected>' in form
+    # no action the state does not allow: no stappenplan before a positive assessment, no relapse without return
+    assert reverse("actie", args=[t.pk, "stappenplan"]) + '"' not in html
+    assert reverse("actie", args=[t.pk, "herval"]) not in html
+
+
+def test_a_correction_that_misses_a_term_raises_its_signal_at_once(c, t):
+    from trajecten.evaluation import refresh_one
+
+    g = m.Gesprek.objects.create(
+        traject=t,
+        datum=D0 + timedelta(days=10),
+        soort="info_arbeidsarts",
+        vorm="mail",
+        gevoerd_door="arbeidsarts",
+    )
+    refresh_one(t.pk, TODAY)
+    assert not m.Signaal.objects.filter(mijlpaal="info_arbeidsarts", opgelost_op__isnull=True).exists()
+    url = reverse("wijzigen", args=[t.pk, "gesprek", g.pk])
+    data = {
+        "datum": d(D0 + timedelta(days=40)),
+        "soort": "info_arbeidsarts",
+        "vorm": "mail",
+        "gevoerd_door": "arbeidsarts",
+    }
+    assert c.post(url, {**data, "wijzigingsreden": "Datum van het verslag"}).status_code == 302
+    # met late: no open signal, but the conversation term is now missed -> raised at once
+    late = m.Signaal.objects.filter(soort="te_laat", opgelost_op__isnull=True).values_list(
+        "mijlpaal", flat=True
+    )
+    assert "gesprek_2_maanden" in set(late)
+
+
+# --- preventive trajectories --------------------------------------------------------------------------
+
+
+def test_preventive_lifecycle_close_and_convert(c, entiteit_a, coach_a):
+    p = TrajectFactory(
+        personeelslid=PersoneelslidFactory(entiteit=entiteit_a), soort="preventief", d0=None, coach=coach_a
+    )
+    html = c.get(reverse("actie", args=[p.pk, "afsluiten"])).content.decode()
+    assert "Blijft aan het werk" in html and "Terugkeer in dezelfde functie" not in html
+    not_allowed(
+        post(c, p, "werkhervatting", {"werkhervatting_op": d(TODAY), "werkhervatting_vorm": "volledig"}),
+        "preventief",
+    )
+    not_allowed(
+        post(c, p, "omzetten", {"aanvrager": "personeelslid", "aanvraag_ontvangen_op": d(TODAY)}),
+        "informeel traject",
+    )
+    m.Gesprek.objects.create(
+        traject=p, datum=TODAY - timedelta(days=20), soort="contact", vorm="telefoon", gevoerd_door="coach"
+    )
+    # dropped out after all: continue as an informal trajectory from D0
+    refused(post(c, p, "omzetten_informeel", {"d0": ""}), "Dit veld is verplicht")
+    response = post(c, p, "omzetten_informeel", {"d0": d(TODAY - timedelta(days=3))})
+    p.refresh_from_db()
+    informal = p.voortgezet_als
+    assert response["Location"] == reverse("dossier", args=[informal.pk])
+    assert (p.status, p.uitkomst, p.afgesloten_op) == (
+        "afgesloten",
+        "omgezet_informeel",
+        TODAY - timedelta(days=3),
+    )
+    assert (informal.soort, informal.d0, informal.coach) == ("informeel", TODAY - timedelta(days=3), coach_a)
+    assert informal.eerstvolgende_mijlpaal == "info_arbeidsarts"  # the clock runs
+    html = c.get(reverse("dossier", args=[informal.pk])).content.decode()
+    assert reverse("dossier", args=[p.pk]) in html  # linked both ways
+    assert reverse("dossier", args=[informal.pk]) in c.get(reverse("dossier", args=[p.pk])).content.decode()
+
+
+def test_preventive_closes_with_its_own_outcomes(c, entiteit_a, coach_a):
+    p = TrajectFactory(
+        personeelslid=PersoneelslidFactory(entiteit=entiteit_a), soort="preventief", d0=None, coach=coach_a
+    )
+    refused(
+        post(
+            c, p, "afsluiten", {"afgesloten_op": d(TODAY), "uitkomst": "zelfde_functie", "bevestigd": "True"}
+        ),
+        "Selecteer een geldige keuze",
+    )
+    assert (
+        post(
+            c, p, "afsluiten", {"afgesloten_op": d(TODAY), "uitkomst": "blijft_werken", "bevestigd": "True"}
+        ).status_code
+        == 302
+    )
+    p.refresh_from_db()
+    assert (p.status, p.uitkomst) == ("afgesloten", "blijft_werken")
+
+
+def test_formal_request_by_the_entity_follows_the_3_month_rule(c, entiteit_a):
+    f = TrajectFactory(
+        personeelslid=PersoneelslidFactory(entiteit=entiteit_a),
+        soort="formeel",
+        d0=TODAY - timedelta(days=20),
+    )
+    url = reverse("actie", args=[f.pk, "formeel"])
+    refused(
+        c.post(url, {"aanvrager": "entiteit", "aanvraag_ontvangen_op": d(TODAY)}),
+        "pas opstarten na 3 maanden",
+    )
+    assert c.post(url, {"aanvrager": "personeelslid", "aanvraag_ontvangen_op": d(TODAY)}).status_code == 302

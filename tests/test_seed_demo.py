@@ -58,3 +58,19 @@ def test_seed_is_deterministic_idempotent_and_covers_every_milestone():
     # the worklist summaries and signals are there without waiting for the nightly job
     assert m.Traject.objects.exclude(status="afgesloten").filter(eerstvolgende_termijn__isnull=False).exists()
     assert m.Signaal.objects.filter(soort="te_laat").exists()
+
+
+def test_demo_dossiers_are_consistent():
+    """Every demo dossier passes the rules a coach's changes must pass (trajecten.consistency)."""
+    from datetime import date
+
+    from trajecten.consistency import problems
+    from trajecten.facts import Dossier
+    from trajecten.views import dossier_queryset
+
+    call_command("seed_demo", "--reference-date", REF, stdout=StringIO())
+    found = {}
+    for t in dossier_queryset():
+        for p in problems(Dossier.of(t), date.fromisoformat(REF)):
+            found.setdefault(p.rule, []).append((t.pk, p.kind, p.field))
+    assert found == {}

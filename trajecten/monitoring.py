@@ -86,11 +86,13 @@ class JobResult:
         }
 
 
-def sync_batch(batch: list[Traject], as_of: date, result: JobResult, raise_new: bool = True) -> None:
+def sync_batch(
+    batch: list[Traject], as_of: date, result: JobResult, raise_new: bool | frozenset[str] = True
+) -> None:
     """Bring the signals and summaries of one batch of (prefetched) trajectories in step with the rules.
 
-    With ``raise_new`` False (after a single dossier change) signals only resolve; raising them, with
-    the day's digest, is the nightly job's.
+    ``raise_new``: True raises every missing signal (the nightly job); a set raises only those kinds
+    (after a single dossier change); False only resolves.
     """
     ids = [t.pk for t in batch]
     open_signals: dict[int, dict[SignalKey, Signaal]] = {}
@@ -112,6 +114,8 @@ def sync_batch(batch: list[Traject], as_of: date, result: JobResult, raise_new: 
         result.evaluated += 1
         existing = open_signals.get(t.pk, {})
         for key in sorted(wanted - existing.keys()) if raise_new else ():
+            if raise_new is not True and key[0] not in raise_new:
+                continue
             new.append(
                 Signaal(
                     traject_id=t.pk, soort=key[0], mijlpaal=key[1], vervaldatum=key[2], opgemerkt_op=as_of
@@ -155,10 +159,13 @@ def run(
 
 
 def sync_one(traject_id: int, as_of: date) -> None:
-    """After a change to one dossier: its summary is refreshed and its met signals resolve at once."""
+    """After a change to one dossier, in the same transaction: its summary is refreshed, the signals it meets
+    resolve, and the missed or due terms a correction reveals (a date moved past a term) are raised. The
+    formal-trajectory signals stay the nightly job's, which records HR's message with them."""
     batch = list(with_rule_data(Traject.objects.filter(pk=traject_id)))
     if batch:
-        sync_batch(batch, as_of, JobResult(as_of=as_of), raise_new=False)
+        kinds = frozenset({Signaal.Soort.TE_LAAT, Signaal.Soort.BINNENKORT})
+        sync_batch(batch, as_of, JobResult(as_of=as_of), raise_new=kinds)
         if batch[0].status == Traject.Status.AFGESLOTEN:
             Signaal.objects.filter(traject_id=traject_id, opgelost_op__isnull=True).update(opgelost_op=as_of)
 
