@@ -7,6 +7,7 @@ from entiteiten.models import Gebruiker
 
 from .conftest import sso_login
 from .factories import GebruikerFactory
+from .test_accessibility import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,6 +16,7 @@ def test_login_applies_role_and_entity_and_logout_ends_both_sessions(page, sso, 
     page.goto("/")
     assert "/aanmelden/" in page.url
     screenshot(page, "sso-00-aanmelden")
+    assert_accessible(page, "aanmelden met single sign-on")
     sso_login(page, "coach.sso")
     page.get_by_role("heading", name="Mijn trajecten").wait_for()
     assert "Sofie Claes – Terugkeercoach (AAA)" in page.locator(".user").inner_text()
@@ -77,6 +79,7 @@ def test_unknown_role_is_refused_and_leaves_nobody_with_access(page, sso, entite
     page.get_by_role("heading", name="Geen toegang tot de re-integratietool").wait_for()
     assert "geen rol in de re-integratietool" in page.get_by_role("alert").inner_text()
     screenshot(page, "sso-01-geweigerd")
+    assert_accessible(page, "geen toegang")
     earlier.refresh_from_db()
     assert not earlier.is_active
     assert not AccessAttempt.objects.exists()  # a refusal is not a failed password (django-axes)
