@@ -9,7 +9,8 @@ Off while ``OIDC_RP_CLIENT_ID`` is empty: the log-in page then offers local acco
    with the same subject (``Gebruiker.oidc_sub``) is updated, or made; without a mapped role, or
    without a known entity for a coach or HR, nobody is logged in, an existing account is deactivated
    (its other sessions end at their next request) and a Dutch page says why;
-3. log-out ends the local session, and the platform's session when it offers an end_session endpoint.
+3. log-out ends the local session, and then the platform's session when it offers an end_session
+   endpoint.
 
 Local accounts keep their password log-in with django-axes's lock-out; failed single sign-on log-ins
 are the platform's to count, not axes's.
@@ -28,7 +29,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core import checks
 from django.core.exceptions import SuspiciousOperation
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import render, resolve_url
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -97,8 +98,8 @@ class OIDCBackend(OIDCAuthenticationBackend):
     """mozilla-django-oidc's backend, deciding with ``apply_claims``; inert while single sign-on is off."""
 
     def __init__(self, *args, **kwargs):
-        if oidc_enabled():
-            super().__init__(*args, **kwargs)
+        # The platform's settings are read in authenticate, for a log-in through it only: a local log-in
+        # (Django tries every backend after a wrong password) never depends on them.
         self.UserModel = Gebruiker
 
     def authenticate(self, request, **kwargs):
@@ -106,6 +107,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
         match = getattr(request, "resolver_match", None)
         if not oidc_enabled() or match is None or match.url_name != CALLBACK:
             return None
+        super().__init__()
         return super().authenticate(request, **kwargs)
 
     def get_userinfo(self, access_token, id_token, payload):
@@ -185,12 +187,19 @@ def provider_logout_url(request, id_token: str | None = None) -> str | None:
 
 
 class AfmeldenView(LogoutView):
-    """Ends the local session, then the platform's session when the log-in came from there."""
+    """Ends the local session, then the platform's session when the log-in came from there.
+
+    The way to the platform is a page that forwards at once (meta refresh, with a link), not a redirect:
+    a redirect answering the log-out form would be a form submission to another origin, which a
+    Content-Security-Policy ``form-action 'self'`` rightly blocks.
+    """
 
     def post(self, request, *args, **kwargs):
         at_provider = provider_logout_url(request)  # read before the session is flushed
         response = super().post(request, *args, **kwargs)
-        return HttpResponseRedirect(at_provider) if at_provider else response
+        if at_provider:
+            return render(request, "registration/afgemeld.html", {"provider_logout_url": at_provider})
+        return response
 
 
 def axes_whitelist(request, credentials) -> bool:
