@@ -22,6 +22,6 @@ class GebruikerAdmin(UserAdmin, SimpleHistoryAdmin):
     readonly_fields = ["oidc_sub"]
     fieldsets = UserAdmin.fieldsets + (
         (_("Rol in de tool"), {"fields": ("rol", "entiteit")}),
-        (_("Single sign-on"), {"fields": ("oidc_sub",)}),
+        (_("Aanmelden via het aanmeldplatform"), {"fields": ("oidc_sub",)}),
     )
     add_fieldsets = UserAdmin.add_fieldsets + ((_("Rol in de tool"), {"fields": ("rol", "entiteit")}),)
