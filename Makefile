@@ -3,6 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The OpenID Connect provider the single sign-on tests start (Node.js >= 20, packages from the lockfile).
+OIDC_PROVIDER := tests/oidc_provider
+OIDC_STAMP := $(OIDC_PROVIDER)/node_modules/.installed
 
 .PHONY: dev test install lint serve demo worker beat clean
 
@@ -12,7 +15,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-install: $(STAMP)
+$(OIDC_STAMP): $(OIDC_PROVIDER)/package-lock.json
+	npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --loglevel=error
+	@touch $(OIDC_STAMP)
+
+install: $(STAMP) $(OIDC_STAMP)
 
 ## make dev: install everything, create the SQLite database with demo data and serve http://127.0.0.1:8000
 dev: $(STAMP)
@@ -21,7 +28,7 @@ dev: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## make test: the whole suite, against PostgreSQL and Redis (DATABASE_URL / REDIS_URL, local defaults)
-test: $(STAMP)
+test: $(STAMP) $(OIDC_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
@@ -37,4 +44,4 @@ beat: $(STAMP)
 	$(BIN)/celery -A reintegratie beat -l info
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts $(OIDC_PROVIDER)/node_modules

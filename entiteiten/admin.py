@@ -19,5 +19,9 @@ class GebruikerAdmin(UserAdmin, SimpleHistoryAdmin):
     list_filter = ["rol", "entiteit", "is_active", "is_staff"]
     search_fields = ["username", "first_name", "last_name", "email"]
     list_select_related = ["entiteit"]
-    fieldsets = UserAdmin.fieldsets + ((_("Rol in de tool"), {"fields": ("rol", "entiteit")}),)
+    readonly_fields = ["oidc_sub"]
+    fieldsets = UserAdmin.fieldsets + (
+        (_("Rol in de tool"), {"fields": ("rol", "entiteit")}),
+        (_("Aanmelden via het aanmeldplatform"), {"fields": ("oidc_sub",)}),
+    )
     add_fieldsets = UserAdmin.add_fieldsets + ((_("Rol in de tool"), {"fields": ("rol", "entiteit")}),)

@@ -50,6 +50,16 @@ class Gebruiker(AbstractUser):
         blank=True,
         related_name="gebruikers",
     )
+    # Set for accounts made by single sign-on: the identity platform's stable subject identifier. Such an
+    # account has no password; local accounts (development, the operator) leave it empty.
+    oidc_sub = models.CharField(
+        _("identiteit bij het aanmeldplatform"),
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
