@@ -585,7 +585,9 @@ class _Bouwer:
             Herval(
                 traject=t,
                 hervat_op=hervat_op,
-                hervatting_vorm=self.rng.choice([Traject.HervattingVorm.VOLLEDIG, Traject.HervattingVorm.PROGRESSIEF]),
+                hervatting_vorm=self.rng.choice(
+                    [Traject.HervattingVorm.VOLLEDIG, Traject.HervattingVorm.PROGRESSIEF]
+                ),
                 datum=self._op(t, datum),
                 toelichting=self.rng.choice(HERVAL_TEKSTEN),
             )
@@ -918,7 +920,9 @@ class _Bouwer:
             self.stappenplan(t, i, s, soorten=[soort], n=1, hervatting=None)
             if v == 2:
                 einde = min(s + _dag(self.r(30, 120)), self.ref)
-                self.gesprek(t, self.tussen(s, einde), Gesprek.Soort.CONTACT, door=Gesprek.Door.LEIDINGGEVENDE)
+                self.gesprek(
+                    t, self.tussen(s, einde), Gesprek.Soort.CONTACT, door=Gesprek.Door.LEIDINGGEVENDE
+                )
                 self.sluit(
                     t,
                     einde,
