@@ -5,8 +5,10 @@ downloads of both apps and the admin rather than trusting one view.
 """
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+import simple_history
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
@@ -94,3 +96,14 @@ def test_static_files_stay_cacheable(client):
     assert response.status_code == 200
     assert "no-store" not in response.headers.get("Cache-Control", "")
     assert b"".join(response.streaming_content)
+
+
+def test_history_template_override_differs_only_by_the_inline_style():
+    """templates/simple_history/ drops the package's one inline style attribute (refused by the CSP);
+    after an upgrade of django-simple-history this fails until the copy is renewed."""
+    name = "simple_history/object_history_list.html"
+    ours = (Path(__file__).resolve().parent.parent / "templates" / name).read_text()
+    theirs = (Path(simple_history.__file__).parent / "templates" / name).read_text()
+    ours = ours.split("{% endcomment %}\n", 1)[1]
+    assert "style=" not in ours
+    assert ours == theirs.replace('<p class="paginator" style="border-top: 0">', '<p class="paginator">')
