@@ -109,15 +109,16 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Lock-out after repeated failed log-ins (django-axes, database handler).
 # - Counted per username, whatever the address: axes sums the failures of every (username, address, browser)
-#   row of that username, so spreading guesses over many addresses does not help. (Per username *and*
-#   address, the old setting, is a subset of this.) Not per address alone: many staff share a proxy address.
+#   row of that username, so spreading guesses over many addresses does not help. The pair (username,
+#   address) stays listed: it never locks sooner than the username alone, but keeps axes' check W006 (which
+#   wants the address somewhere) quiet. Not per address alone: many staff share a proxy's address.
 # - The cool-off runs from the last failure that counted. Attempts while locked are refused without being
 #   recorded (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False; axes' default True would restart the
 #   cool-off on each one, so an attacker could keep an account locked with one request every few minutes).
 #   After the cool-off the count starts again from zero.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -107,3 +107,21 @@ def test_history_template_override_differs_only_by_the_inline_style():
     ours = ours.split("{% endcomment %}\n", 1)[1]
     assert "style=" not in ours
     assert ours == theirs.replace('<p class="paginator" style="border-top: 0">', '<p class="paginator">')
+
+
+def test_no_template_served_to_browsers_has_inline_script_or_style():
+    """The CSP refuses inline code; this finds it in templates no browser test happens to visit.
+    The PDF template is rendered by WeasyPrint on the server, never by a browser, and may keep its <style>."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    pdf_only = {"rapportering/templates/rapportering/pdf.html"}
+    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=|javascript:", re.I)
+    found = [
+        f"{path.relative_to(root)}: {m.group(0)}"
+        for base in ("templates", "entiteiten", "trajecten", "rapportering")
+        for path in (root / base).rglob("*.html")
+        if str(path.relative_to(root)) not in pdf_only
+        for m in inline.finditer(path.read_text())
+    ]
+    assert found == []
