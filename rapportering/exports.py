@@ -12,7 +12,6 @@ import io
 import re
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell
 from openpyxl.styles import Font
 
 from .tables import Table
@@ -57,16 +56,16 @@ def _cell(value):
     return value
 
 
-def _xlsx_value(ws, value):
-    """A number as a number; formula-like text as a string cell (openpyxl would write it as a formula) with
-    Excel's quote prefix, so that editing the cell does not turn it into one either. The text is unchanged."""
-    value = _cell(value)
-    if not is_formula_like(value):
-        return value
-    cell = Cell(ws, value=value)
-    cell.data_type = "s"
-    cell.quotePrefix = True
-    return cell
+def neutralise_workbook(wb) -> None:
+    """XLSX: every formula-like text becomes a string cell (openpyxl would write '=...' as a formula) with
+    Excel's quote prefix, so that editing the cell does not turn it into one either; the text is unchanged.
+    One pass over the finished workbook, so it holds however the cells were written. The tool writes no
+    formulas of its own."""
+    for ws in wb.worksheets:
+        for cell in ws._cells.values():  # the written cells only (iter_rows would create empty ones)
+            if cell.data_type == "f" or is_formula_like(cell.value):
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 def sheet_title(name: str) -> str:
@@ -80,10 +79,11 @@ def to_xlsx(sheets: dict[str, list[list]]) -> bytes:
     for name, rows in sheets.items():
         ws = wb.create_sheet(title=sheet_title(name))
         for r in rows:
-            ws.append([_xlsx_value(ws, c) for c in r])
+            ws.append([_cell(c) for c in r])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.column_dimensions["A"].width = 60
+    neutralise_workbook(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
