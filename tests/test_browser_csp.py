@@ -89,6 +89,8 @@ def test_main_pages_report_no_csp_violation(page, coach_a, ago, dossier, screens
         ("niet gevonden", "/bestaat-niet/"),
     ]:
         watch.visit(url, what)
+    page.get_by_role("heading", name="Pagina niet gevonden").wait_for()  # the last one: the Dutch 404 page
+    screenshot(page, "31-niet-gevonden")
     # a form with errors
     watch.visit(reverse("actie", args=[dossier.pk, "afsluiten"]), "afsluiten")
     page.get_by_role("button", name="Opslaan").click()
