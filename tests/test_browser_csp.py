@@ -15,7 +15,14 @@ from trajecten import models as m
 from trajecten.evaluation import refresh_summaries
 
 from .conftest import login
-from .factories import GebruikerFactory, PersoneelslidFactory, TrajectFactory
+from .factories import (
+    GebruikerFactory,
+    GesprekFactory,
+    InschattingFactory,
+    MaatregelFactory,
+    StappenplanFactory,
+    TrajectFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,23 +57,16 @@ class CspWatch:
 
 @pytest.fixture
 def dossier(coach_a, entiteit_b):
+    """An open dossier with a stappenplan, and enough trajectories in 2025 for the dashboard's charts."""
     today = timezone.localdate()
-    t = TrajectFactory(
-        personeelslid=PersoneelslidFactory(entiteit=coach_a.entiteit),
-        d0=today - timedelta(days=80),
-        coach=coach_a,
+    t = TrajectFactory(personeelslid__entiteit=coach_a.entiteit, d0=today - timedelta(days=80), coach=coach_a)
+    ins = InschattingFactory(traject=t, datum=today - timedelta(days=20))
+    MaatregelFactory(
+        stappenplan=StappenplanFactory(traject=t, inschatting=ins, datum=today - timedelta(days=10))
     )
-    ins = m.Inschatting.objects.create(
-        traject=t, datum=today - timedelta(days=20), uitkomst="stappen_mogelijk"
-    )
-    plan = m.Stappenplan.objects.create(traject=t, inschatting=ins, datum=today - timedelta(days=10))
-    m.Maatregel.objects.create(stappenplan=plan, soort="werkplek", omschrijving="Scherm")
-    for i in range(6):  # enough trajectories in the year for the dashboard's charts to show figures
+    for i in range(6):
         for ent in (coach_a.entiteit, entiteit_b):
-            other = TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=ent), d0=date(2025, 3, 1 + i))
-            m.Gesprek.objects.create(
-                traject=other, datum=date(2025, 4, 1), vorm="bezoek", gevoerd_door="coach"
-            )
+            GesprekFactory(traject=TrajectFactory(personeelslid__entiteit=ent, d0=date(2025, 3, 1 + i)))
     refresh_summaries(m.Traject.objects.all(), today)
     return t
 

