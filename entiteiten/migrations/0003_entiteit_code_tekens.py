@@ -24,7 +24,7 @@ def repair_codes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('entiteiten', '0001_initial'),
+        ('entiteiten', '0002_gebruiker_oidc_sub'),
     ]
 
     operations = [
