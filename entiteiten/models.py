@@ -1,8 +1,17 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+# An entity code names files (report downloads, exports, sheet names) and shows in headers and URLs: only
+# letters, digits and hyphens. \A and \Z mean the same in Python and in PostgreSQL's regular expressions
+# (and, unlike $, do not let a trailing newline through).
+CODE_PATTERN = r"\A[A-Za-z0-9-]+\Z"
+code_validator = RegexValidator(
+    CODE_PATTERN, _("Een code bestaat enkel uit letters (zonder accenten), cijfers en koppeltekens.")
+)
 
 
 class Entiteit(models.Model):
@@ -15,7 +24,13 @@ class Entiteit(models.Model):
         ADVIESRAAD = "adviesraad", _("Strategische adviesraad")
         ANDERE = "andere", _("Andere instelling onder het VPS")
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        validators=[code_validator],
+        help_text=_("Letters, cijfers en koppeltekens, bv. OMG of AWV-OW."),
+    )
     naam = models.CharField(_("naam"), max_length=200, unique=True)
     soort = models.CharField(_("soort"), max_length=20, choices=Soort.choices)
     beleidsdomein = models.CharField(_("beleidsdomein"), max_length=100)
@@ -26,7 +41,10 @@ class Entiteit(models.Model):
         verbose_name = _("entiteit")
         verbose_name_plural = _("entiteiten")
         ordering = ["naam"]
-        constraints = [models.CheckConstraint(condition=~Q(code=""), name="entiteit_code_niet_leeg")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(code=""), name="entiteit_code_niet_leeg"),
+            models.CheckConstraint(condition=Q(code__regex=CODE_PATTERN), name="entiteit_code_tekens"),
+        ]
 
     def __str__(self):
         return f"{self.naam} ({self.code})"

@@ -8,6 +8,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -33,8 +35,42 @@ def allowed_entities(user):
     return Entiteit.objects.none()
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the figures are computed for periods within these years
+
+
+def _year_errors(last):
+    message = format_lazy(
+        gettext_lazy("Kies een jaar van {first} tot en met {last}."), first=FIRST_YEAR, last=last
+    )
+    return {"min_value": message, "max_value": message, "invalid": message, "required": message}
+
+
+class JaarForm(forms.Form):
+    """The year of a report request or a recomputation: from 2000 up to this year (nothing in the future)."""
+
+    jaar = forms.IntegerField(label=gettext_lazy("Jaar"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.last_year = timezone.localdate().year
+        self.fields["jaar"].error_messages = _year_errors(self.last_year)
+        self.fields["jaar"].widget.attrs.update({"min": FIRST_YEAR, "max": self.last_year})
+
+    def clean_jaar(self):
+        jaar = self.cleaned_data["jaar"]
+        if not FIRST_YEAR <= jaar <= self.last_year:
+            raise forms.ValidationError(self.fields["jaar"].error_messages["max_value"])
+        return jaar
+
+
 class PeriodForm(forms.Form):
-    jaar = forms.IntegerField(label=gettext_lazy("Jaar"), min_value=2000, max_value=2100, required=False)
+    jaar = forms.IntegerField(
+        label=gettext_lazy("Jaar"),
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        required=False,
+        error_messages=_year_errors(LAST_YEAR),
+    )
     van = forms.DateField(
         label=gettext_lazy("Of van"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
     )
@@ -61,6 +97,11 @@ class PeriodForm(forms.Form):
             raise forms.ValidationError(_("Geef zowel een begin- als een einddatum, of kies een jaar."))
         if van and tot and tot < van:
             raise forms.ValidationError(_("De einddatum ligt vóór de begindatum."))
+        if any(d and not FIRST_YEAR <= d.year <= LAST_YEAR for d in (van, tot)):
+            raise forms.ValidationError(
+                _("Kies een periode tussen 01/01/%(first)s en 31/12/%(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
         if not self.user.is_ago and c.get("entiteit") is None:
             c["entiteit"] = allowed_entities(self.user).first()
         return c
@@ -110,8 +151,8 @@ def dashboard(request):
 @login_required
 def export(request, fmt):
     form, periode, entiteit = _period_and_entity(request)
-    if periode is None:
-        raise Http404
+    if periode is None:  # bad period or entity: the dashboard's form with its errors, no file
+        return render(request, "rapportering/dashboard.html", {"form": form, "sections": []}, status=400)
     report = fg.build(periode, [entiteit] if entiteit else None)
     who = entiteit.code if entiteit else "VO"
     name = f"reintegratie-{'eoc' if entiteit else 'hoc'}-{who}-{periode.start:%Y%m%d}-{periode.end:%Y%m%d}"
@@ -126,7 +167,8 @@ def export(request, fmt):
     else:
         raise Http404
     response = HttpResponse(data, content_type=ctype)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    # Django's own builder quotes or percent-encodes whatever the name holds (never a raw newline or quote).
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.{fmt}")
     return response
 
 
@@ -143,6 +185,10 @@ def visible_reports(user):
 def rapporten(request):
     if not (request.user.is_ago or request.user.rol in REPORT_ROLES):
         raise Http404
+    return _rapporten_page(request, JaarForm(initial={"jaar": timezone.localdate().year}))
+
+
+def _rapporten_page(request, form, status=200):
     reports = list(visible_reports(request.user).order_by("-jaar", "-aangevraagd_op", "soort")[:500])
     pending = [r for r in reports if r.status in (Rapport.Status.WACHTRIJ, Rapport.Status.BEZIG)]
     done = sum(1 for r in reports if r.status in (Rapport.Status.KLAAR, Rapport.Status.MISLUKT))
@@ -154,9 +200,10 @@ def rapporten(request):
             "pending": len(pending),
             "done": done,
             "total": len(reports),
-            "this_year": timezone.localdate().year,
+            "form": form,
             "can_request": request.user.is_ago or request.user.rol == Gebruiker.Rol.HR,
         },
+        status=status,
     )
 
 
@@ -166,13 +213,10 @@ def aanvragen(request):
     user = request.user
     if not (user.is_ago or user.rol == Gebruiker.Rol.HR):
         raise Http404
-    try:
-        year = int(request.POST.get("jaar", ""))
-        if not 2000 <= year <= timezone.localdate().year:
-            raise ValueError
-    except ValueError:
-        messages.error(request, _("Kies een geldig jaar, niet in de toekomst."))
-        return redirect("rapporten")
+    form = JaarForm(request.POST)
+    if not form.is_valid():
+        return _rapporten_page(request, form, status=400)
+    year = form.cleaned_data["jaar"]
     rows = request_year(year, user, None if user.is_ago else [user.entiteit])
     generate_reports.delay([r.pk for r in rows])
     messages.success(request, _("%(n)s rapporten voor %(j)s worden opgemaakt.") % {"n": len(rows), "j": year})
@@ -191,10 +235,11 @@ def herberekenen(request):
     """AgO: recompute a year's stored dashboard figures now (in the background)."""
     if not request.user.is_ago:
         raise Http404
-    try:
-        year = int(request.POST.get("jaar", ""))
-    except ValueError as exc:
-        raise Http404 from exc
+    form = JaarForm(request.POST)
+    if not form.is_valid():  # the year is a hidden field: say what was wrong on the dashboard
+        messages.error(request, " ".join(form.errors["jaar"]))
+        return redirect("dashboard")
+    year = form.cleaned_data["jaar"]
     refresh_year_figures.delay([year])
     messages.success(request, _("De cijfers van %(j)s worden herberekend.") % {"j": year})
     return redirect(f"{reverse('dashboard')}?jaar={year}")

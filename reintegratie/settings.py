@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_filters",
     "axes",
+    "csp",
     "entiteiten",
     "trajecten",
     "rapportering",
@@ -47,6 +49,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files are answered before these two; every other response gets their headers.
+    "csp.middleware.CSPMiddleware",
+    "reintegratie.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,10 +107,19 @@ SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_TIMEOUT", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Lock-out after repeated failed log-ins (django-axes).
+# Lock-out after repeated failed log-ins (django-axes, database handler).
+# - Counted per username, whatever the address: axes sums the failures of every (username, address, browser)
+#   row of that username, so spreading guesses over many addresses does not help. The pair (username,
+#   address) stays listed: it never locks sooner than the username alone, but keeps axes' check W006 (which
+#   wants the address somewhere) quiet. Not per address alone: many staff share a proxy's address.
+# - The cool-off runs from the last failure that counted. Attempts while locked are refused without being
+#   recorded (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False; axes' default True would restart the
+#   cool-off on each one, so an attacker could keep an account locked with one request every few minutes).
+#   After the cool-off the count starts again from zero.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
@@ -171,6 +185,26 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): only the project's own scripts, styles, images and fonts; no inline
+# script or style (no 'unsafe-inline'), no plug-ins, no framing, forms post only to this site. The dashboard's
+# charts are inline SVG drawn with presentation attributes (fill, x, y), which CSP does not restrict.
+# Permissions-Policy and Cache-Control: no-store are set in reintegratie.middleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+        "upgrade-insecure-requests": HTTPS,
+    }
+}
 
 # Redis: broker for Celery and cache. Without REDIS_URL, tasks run in-process (development).
 REDIS_URL = env("REDIS_URL", default="")

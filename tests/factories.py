@@ -1,8 +1,10 @@
 from datetime import date, timedelta
 
 import factory
+from django.core.files.base import ContentFile
 
 from entiteiten.models import Entiteit, Gebruiker
+from rapportering.models import Rapport
 from trajecten import models as m
 
 PASSWORD = "test-wachtwoord-123"
@@ -144,3 +146,20 @@ class FormeelVerloopFactory(factory.django.DjangoModelFactory):
     traject = factory.SubFactory(TrajectFactory, soort=m.Traject.Soort.FORMEEL)
     aanvrager = m.FormeelVerloop.Aanvrager.PERSONEELSLID
     aanvraag_ontvangen_op = factory.LazyAttribute(lambda o: o.traject.d0 + timedelta(days=10))
+
+
+class RapportFactory(factory.django.DjangoModelFactory):
+    """A finished VO-wide report with a small stored file (MEDIA_ROOT: point it at tmp_path)."""
+
+    class Meta:
+        model = Rapport
+        skip_postgeneration_save = True
+
+    soort = Rapport.Soort.HOC_CSV
+    jaar = 2025
+    status = Rapport.Status.KLAAR
+
+    @factory.post_generation
+    def bestand_inhoud(obj, create, extracted, **kwargs):
+        if create:
+            obj.bestand.save(obj.bestandsnaam, ContentFile(extracted or b"a;b\n"))
