@@ -15,8 +15,13 @@ class Rapport(models.Model):
         HOC_PDF = "hoc_pdf", _("HOC-rapport (PDF)")
         HOC_XLSX = "hoc_xlsx", _("HOC-cijfers (XLSX)")
         HOC_CSV = "hoc_csv", _("HOC-cijfers (CSV)")
+        SJABLOON_PDF = "sjabloon_pdf", _("Standaardsjabloon aantallen per entiteit (PDF)")
         SJABLOON_XLSX = "sjabloon_xlsx", _("Standaardsjabloon aantallen per entiteit (XLSX)")
         SJABLOON_CSV = "sjabloon_csv", _("Standaardsjabloon aantallen per entiteit (CSV)")
+        EXTRACT_PDF = (
+            "extract_pdf",
+            _("Geanonimiseerd extract re-integratieplannen voor de arbeidsarts (PDF)"),
+        )
         EXTRACT_XLSX = (
             "extract_xlsx",
             _("Geanonimiseerd extract re-integratieplannen voor de arbeidsarts (XLSX)"),

@@ -1,68 +1,81 @@
-"""EOC and HOC reports as PDF (WeasyPrint): cover, table of contents, page numbers, explanations, tables
-and server-side SVG charts. The same tables feed the CSV and XLSX exports (rapportering.exports)."""
+"""The published reports as tagged PDF/UA-1 (WeasyPrint): cover, table of contents, page numbers,
+explanations, tables and server-side SVG charts. The same documents feed the XLSX exports
+(rapportering.exports) and the same sections the dashboard.
+
+Accessibility: WeasyPrint's ``pdf/ua-1`` variant writes the structure tree (/StructTreeRoot, /MarkInfo
+Marked), the language of <html lang> as /Lang, the <title> as metadata title with DisplayDocTitle, PDF/UA
+identification in the XMP metadata, and tags headings, paragraphs, lists, tables (TH/TD with /Headers)
+and images (/Figure with the alt text as /Alt). The template supplies what that needs: see its comment.
+rapportering.pdftags keeps an element that a page break splits as one structure element.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from entiteiten.models import Entiteit
 
 from . import charts
 from . import figures as fg
+from .documents import Document, report_document
 from .figures import Periode, Report
-from .tables import tables_for
+from .tables import Table, tables_for
+
+PDF_VARIANT = "pdf/ua-1"
 
 
-def sections(report: Report, entiteit: Entiteit | None) -> list[dict]:
-    """Each table with its SVG chart: what the PDF and the dashboard show."""
+def table_sections(tables: list[Table]) -> list[dict]:
+    """Each table with its chart (a charts.Chart, or None): what the PDF and the dashboard show."""
     return [
-        {"table": t, "chart": charts.bar_chart(t.chart, t.title) if t.chart else "", "id": f"s-{t.key}"}
-        for t in tables_for(report, entiteit)
+        {
+            "table": t,
+            "chart": charts.BarChart(t.chart_subject, tuple(t.chart), t.chart_unit) if t.chart else None,
+            "id": f"s-{t.key}",
+        }
+        for t in tables
     ]
 
 
-def context_from(report: Report, entiteit: Entiteit | None) -> dict:
-    """The PDF's context: an entity's EOC report, or the HOC report when ``entiteit`` is None."""
-    if entiteit is not None:
-        return {
-            "kind": "EOC",
-            "title": _("Re-integratie: rapport voor het Entiteitsoverlegcomité"),
-            "subject": entiteit.naam,
-            "report": report,
-            "sections": sections(report, entiteit),
-            "threshold": fg.threshold(),
-        }
-    return {
-        "kind": "HOC",
-        "title": _("Re-integratie: VO-brede rapportering voor het Hoog Overlegcomité"),
-        "subject": _("Alle entiteiten van de Vlaamse overheid"),
-        "report": report,
-        "sections": sections(report, None),
-        "threshold": fg.threshold(),
-    }
+def sections(report: Report, entiteit: Entiteit | None) -> list[dict]:
+    """The sections of an entity's report, or of the VO-wide one when ``entiteit`` is None."""
+    return table_sections(tables_for(report, entiteit))
 
 
-def context_eoc(entiteit: Entiteit, periode: Periode, generated_on: date | None = None) -> dict:
-    return context_from(fg.build(periode, [entiteit], generated_on), entiteit)
+def css_string(text: str) -> SafeString:
+    """A CSS string literal for the running footer (<style> is raw text: no HTML escaping there)."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '\\"<>&\n\r' else c for c in text)
+    return mark_safe(f'"{escaped}"')  # noqa: S308 - every character that could end the string is escaped
 
 
-def context_hoc(periode: Periode, generated_on: date | None = None) -> dict:
-    return context_from(fg.build(periode, None, generated_on), None)
-
-
-def render(context: dict) -> bytes:
+def render(doc: Document) -> bytes:
+    """The document as a tagged PDF/UA-1."""
     from weasyprint import HTML
 
-    html = render_to_string("rapportering/pdf.html", context)
-    return HTML(string=html).write_pdf()
+    from . import pdftags
+
+    secs = table_sections(doc.tables)
+    toc = [{"id": "s-toelichting", "title": _("Toelichting")}]
+    toc += [{"id": s["id"], "title": s["table"].title} for s in secs]
+    html = render_to_string(
+        "rapportering/pdf.html",
+        {
+            "doc": doc,
+            "sections": secs,
+            "toc": toc,
+            "footer": css_string(f"{doc.kind} {doc.report.periode.label} – {doc.subject}"),
+            "threshold": fg.threshold(),
+        },
+    )
+    return HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT, finisher=pdftags.finisher)
 
 
-def render_eoc_pdf(entiteit: Entiteit, year: int) -> bytes:
-    return render(context_eoc(entiteit, Periode.year(year)))
+def render_eoc_pdf(entiteit: Entiteit, year: int, generated_on: date | None = None) -> bytes:
+    return render(report_document(fg.build(Periode.year(year), [entiteit], generated_on), entiteit))
 
 
-def render_hoc_pdf(year: int) -> bytes:
-    return render(context_hoc(Periode.year(year)))
+def render_hoc_pdf(year: int, generated_on: date | None = None) -> bytes:
+    return render(report_document(fg.build(Periode.year(year), None, generated_on), None))

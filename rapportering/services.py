@@ -12,9 +12,10 @@ from entiteiten.models import Entiteit
 
 from . import figures as fg
 from . import pdf
+from .documents import extract_document, report_document, template_document
 from .exports import table_rows, to_csv, to_xlsx
 from .models import Cijferset, Rapport
-from .tables import extract_rows, tables_for, template_rows
+from .tables import extract_table, tables_for, template_rows, template_table
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +23,10 @@ HOC_KINDS = [
     Rapport.Soort.HOC_PDF,
     Rapport.Soort.HOC_XLSX,
     Rapport.Soort.HOC_CSV,
+    Rapport.Soort.SJABLOON_PDF,
     Rapport.Soort.SJABLOON_XLSX,
     Rapport.Soort.SJABLOON_CSV,
+    Rapport.Soort.EXTRACT_PDF,
     Rapport.Soort.EXTRACT_XLSX,
 ]
 EOC_KINDS = [Rapport.Soort.EOC_PDF, Rapport.Soort.EOC_XLSX]
@@ -43,25 +46,29 @@ def request_year(year: int, user, entiteiten: list[Entiteit] | None = None) -> l
 
 def content_for(r: Rapport, report: fg.Report) -> bytes:
     """The file of one report, from the year's figures (computed once per batch)."""
-    if r.soort == Rapport.Soort.HOC_PDF:
-        ctx = pdf.context_from(report, None)
-        return pdf.render(ctx)
-    if r.soort == Rapport.Soort.HOC_XLSX:
-        return to_xlsx(
-            {"HOC": table_rows(tables_for(report, None)), "Standaardsjabloon": template_rows(report)}
-        )
-    if r.soort == Rapport.Soort.HOC_CSV:
+    S = Rapport.Soort
+    if r.soort in (S.HOC_PDF, S.HOC_XLSX):
+        hoc = report_document(report, None)
+        if r.soort == S.HOC_PDF:
+            return pdf.render(hoc)
+        return to_xlsx(hoc, {"HOC": hoc.tables, "Standaardsjabloon": [template_table(report)]})
+    if r.soort == S.HOC_CSV:
         return to_csv(table_rows(tables_for(report, None)))
-    if r.soort == Rapport.Soort.SJABLOON_XLSX:
-        return to_xlsx({"Standaardsjabloon": template_rows(report)})
-    if r.soort == Rapport.Soort.SJABLOON_CSV:
+    if r.soort == S.SJABLOON_PDF:
+        return pdf.render(template_document(report))
+    if r.soort == S.SJABLOON_XLSX:
+        return to_xlsx(template_document(report), {"Standaardsjabloon": [template_table(report)]})
+    if r.soort == S.SJABLOON_CSV:
         return to_csv(template_rows(report))
-    if r.soort == Rapport.Soort.EXTRACT_XLSX:
-        return to_xlsx({"Extract arbeidsarts": extract_rows(report)})
-    if r.soort == Rapport.Soort.EOC_PDF:
-        return pdf.render(pdf.context_from(report, r.entiteit))
-    if r.soort == Rapport.Soort.EOC_XLSX:
-        return to_xlsx({r.entiteit.code: table_rows(tables_for(report, r.entiteit))})
+    if r.soort == S.EXTRACT_PDF:
+        return pdf.render(extract_document(report))
+    if r.soort == S.EXTRACT_XLSX:
+        return to_xlsx(extract_document(report), {"Extract arbeidsarts": [extract_table(report)]})
+    if r.soort == S.EOC_PDF:
+        return pdf.render(report_document(report, r.entiteit))
+    if r.soort == S.EOC_XLSX:
+        eoc = report_document(report, r.entiteit)
+        return to_xlsx(eoc, {r.entiteit.code: eoc.tables})
     raise ValueError(r.soort)
 
 

@@ -30,6 +30,11 @@ class Table:
     note: str = ""
     chart: list[tuple[str, int | None]] = field(default_factory=list)  # (label, value or None if hidden)
     subtotal_rows: set[int] = field(default_factory=set)
+    # What the chart's bars measure, and the unit after each value: the chart's text alternative
+    # (charts.BarChart.alt) is made of these and the bars, so a table with a chart must say them.
+    chart_subject: str = ""
+    chart_unit: str = ""
+    text_columns: int = 0  # cells after the row label that hold text (left-aligned), e.g. a code
 
 
 def _counted(
@@ -89,6 +94,7 @@ def counts_table(f: Figures, hidden: list[list[bool]] | None = None) -> Table:
         rows,
         _("Entiteitsoverschrijdende trajecten tellen mee bij hun soort en worden apart getoond."),
         chart,
+        chart_subject=_("Aantal actieve trajecten in de periode, per soort"),
     )
 
 
@@ -141,6 +147,10 @@ def timeliness_table(f: Figures) -> Table:
             "omzendbrief raadt een eerste gesprek in week 4 tot 6 aan."
         ),
         chart,
+        chart_subject=_(
+            "Aantal informele trajecten met een eerste gesprek binnen 6 weken en binnen 2 maanden na D0, "
+            "en met een stappenplan binnen 2 maanden na een positieve inschatting"
+        ),
     )
 
 
@@ -155,6 +165,7 @@ def measures_table(f: Figures) -> Table:
         rows,
         _("Maatregelen uit stappenplannen die in de periode werden opgemaakt."),
         chart,
+        chart_subject=_("Aantal maatregelen van aangepast werk, per soort"),
     )
 
 
@@ -162,7 +173,13 @@ def outcomes_table(f: Figures) -> Table:
     labels = dict(Traject.Uitkomst.choices)
     rows, chart = _counted([(str(labels[k]), f.outcomes[k]) for k in labels])
     return Table(
-        "uitkomsten", _("Uitkomsten van afgesloten trajecten"), [_("Uitkomst"), _("Aantal")], rows, "", chart
+        "uitkomsten",
+        _("Uitkomsten van afgesloten trajecten"),
+        [_("Uitkomst"), _("Aantal")],
+        rows,
+        "",
+        chart,
+        chart_subject=_("Aantal afgesloten trajecten, per uitkomst"),
     )
 
 
@@ -217,6 +234,8 @@ def duration_table(f: Figures) -> Table:
             (_("Met maatregelen"), median_bar(3)),
             (_("Zonder maatregelen"), median_bar(4)),
         ],
+        chart_subject=_("Mediane duur van de afwezigheid tot de werkhervatting, per groep, in dagen"),
+        chart_unit=" " + _("dagen"),
     )
 
 
@@ -250,6 +269,7 @@ def actors_table(f: Figures) -> Table:
             "Aantal actieve trajecten waarin de actor betrokken was (een traject kan meerdere actoren hebben)."
         ),
         chart,
+        chart_subject=_("Aantal actieve trajecten waarin de welzijnsactor betrokken was, per actor"),
     )
 
 
@@ -388,3 +408,43 @@ def extract_rows(report: Report) -> list[list]:
             + [fg.show(v, h) for v, h in zip(values, hidden, strict=True)]
         )
     return out
+
+
+def rows_table(key: str, title: str, rows: list[list], note: str, text_columns: int) -> Table:
+    """Rows with the header first (the template, the extract) as a Table: the first column heads each row."""
+    header, *body = rows
+    return Table(
+        key,
+        title,
+        [str(c) for c in header],
+        [(str(r[0]), [str(c) for c in r[1:]]) for r in body],
+        note,
+        text_columns=text_columns,
+    )
+
+
+def template_table(report: Report) -> Table:
+    return rows_table(
+        "sjabloon",
+        _("Informele en formele trajecten per entiteit"),
+        template_rows(report),
+        _(
+            "Trajecten die actief waren in de periode. Totaal = informele + formele trajecten; "
+            "entiteitsoverschrijdende trajecten tellen mee bij hun soort en worden apart getoond; preventieve "
+            "trajecten tellen niet mee."
+        ),
+        text_columns=2,  # code, beleidsdomein
+    )
+
+
+def extract_table(report: Report) -> Table:
+    return rows_table(
+        "extract",
+        _("Maatregelen van aangepast werk per entiteit"),
+        extract_rows(report),
+        _(
+            "Maatregelen uit stappenplannen die in de periode werden opgemaakt, per soort, en het aantal "
+            "trajecten met minstens één maatregel. Een traject kan maatregelen van meerdere soorten hebben."
+        ),
+        text_columns=1,  # code
+    )

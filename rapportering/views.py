@@ -18,10 +18,10 @@ from entiteiten.models import Entiteit, Gebruiker
 
 from . import figures as fg
 from . import pdf
+from .documents import report_document
 from .exports import table_rows, to_csv, to_xlsx
 from .models import Rapport
 from .services import request_year, year_report
-from .tables import tables_for
 from .tasks import generate_reports, refresh_year_figures
 
 REPORT_ROLES = (Gebruiker.Rol.HR, Gebruiker.Rol.TERUGKEERCOACH)
@@ -156,14 +156,14 @@ def export(request, fmt):
     report = fg.build(periode, [entiteit] if entiteit else None)
     who = entiteit.code if entiteit else "VO"
     name = f"reintegratie-{'eoc' if entiteit else 'hoc'}-{who}-{periode.start:%Y%m%d}-{periode.end:%Y%m%d}"
-    tables = tables_for(report, entiteit)
+    doc = report_document(report, entiteit)
     if fmt == "pdf":
-        data, ctype = pdf.render(pdf.context_from(report, entiteit)), "application/pdf"
+        data, ctype = pdf.render(doc), "application/pdf"
     elif fmt == "xlsx":
-        data = to_xlsx({who: table_rows(tables)})
+        data = to_xlsx(doc, {who: doc.tables})
         ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     elif fmt == "csv":
-        data, ctype = to_csv(table_rows(tables)), "text/csv; charset=utf-8"
+        data, ctype = to_csv(table_rows(doc.tables)), "text/csv; charset=utf-8"
     else:
         raise Http404
     response = HttpResponse(data, content_type=ctype)

@@ -162,7 +162,7 @@ def test_yearly_reports_generated_stored_and_downloaded(
     response = client.post(reverse("rapporten_aanvragen"), {"jaar": "2025"})
     assert response.status_code == 302
     reports = Rapport.objects.all()
-    assert reports.count() == 6 + 2 * 2 and set(reports.values_list("status", flat=True)) == {"klaar"}
+    assert reports.count() == 8 + 2 * 2 and set(reports.values_list("status", flat=True)) == {"klaar"}
     hoc = reports.get(soort="hoc_pdf")
     assert (tmp_path / hoc.bestand.name).exists()
     text = pdf_text(b"".join(client.get(reverse("rapport_download", args=[hoc.pk])).streaming_content))
@@ -219,9 +219,9 @@ def test_failed_report_is_marked_and_others_go_on(client, ago, entiteit_a, setti
 def test_reports_page_query_count_is_pinned_and_flat(client, ago, entiteit_a, entiteit_b, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(ago)
-    client.post(reverse("rapporten_aanvragen"), {"jaar": "2024"})  # 10 reports
+    client.post(reverse("rapporten_aanvragen"), {"jaar": "2024"})  # 12 reports
     client.get(reverse("rapporten"))
     few = queries(client, reverse("rapporten"))
-    client.post(reverse("rapporten_aanvragen"), {"jaar": "2025"})  # 20 reports
+    client.post(reverse("rapporten_aanvragen"), {"jaar": "2025"})  # 24 reports
     client.get(reverse("rapporten"))
     assert queries(client, reverse("rapporten")) == few == 8

@@ -1,0 +1,164 @@
+"""The published documents (EOC, HOC, interim standard template, extract for the arbeidsarts): their
+title, explanations and tables. The PDF (rapportering.pdf) and the XLSX (rapportering.exports) render the
+same document, so both carry the same definitions and the same explanation of the markers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from entiteiten.models import Entiteit
+
+from . import figures as fg
+from .figures import Report
+from .tables import Table, extract_table, tables_for, template_table
+
+
+@dataclass
+class Document:
+    kind: str  # EOC, HOC, Sjabloon, Extract: the running footer's first word
+    title: str
+    subject: str
+    report: Report
+    tables: list[Table]
+    explanations: list[tuple[str, str]] = field(default_factory=list)  # (term, text), in reading order
+    landscape: bool = False  # wide tables (one column per kind of measure) print on landscape pages
+
+    @property
+    def full_title(self) -> str:
+        """The metadata title, which a PDF reader shows as the window title."""
+        return f"{self.title} – {self.subject} – {self.report.periode.label}"
+
+
+def _active() -> tuple[str, str]:
+    return (
+        _("Actief traject"),
+        _(
+            "Een traject is actief in de periode als het startte vóór het einde ervan en niet afgesloten werd "
+            "vóór het begin. De start is de eerste dag van de arbeidsongeschiktheid (D0), of de "
+            "registratiedatum bij een preventief traject. Entiteitsoverschrijdende trajecten tellen bij de "
+            "entiteit van herkomst."
+        ),
+    )
+
+
+def markers(shares: bool = False, charts: bool = False) -> list[tuple[str, str]]:
+    """What the anonymity and other markers in the tables (with shares and durations; charts) mean."""
+    n = fg.threshold()
+    out = [
+        (
+            _("Anonimiteit"),
+            _(
+                "Alleen geaggregeerde cijfers; er worden geen personen genoemd. Medische gegevens worden in de "
+                "tool niet bijgehouden."
+            ),
+        ),
+        (
+            fg.marker(),
+            _(
+                "Minder dan %(n)s personen. Waar een totaal of subtotaal zo'n cel zou verraden, is ook een "
+                "andere cel verborgen, en waar een aandeel een kleine groep zou verraden, ook dat aandeel: ze "
+                "staan eveneens als <%(n)s, zodat niemand kleine van beschermende cellen kan onderscheiden."
+            )
+            % {"n": n},
+        ),
+    ]
+    if shares:
+        out += [
+            ("—", _("Niet van toepassing: er is geen groep om een aandeel of een duur over te berekenen.")),
+            (
+                _("Lege cel"),
+                _("Geen aandeel: de rij is zelf de groep waartegen de andere rijen gemeten worden."),
+            ),
+        ]
+    if charts:
+        out.append(
+            (
+                _("verborgen (in een grafiek)"),
+                _("Een staaf die niet getekend wordt omdat de tabel het cijfer als <%(n)s toont.") % {"n": n},
+            )
+        )
+    return out
+
+
+def report_document(report: Report, entiteit: Entiteit | None) -> Document:
+    """An entity's EOC report, or the VO-wide HOC report when ``entiteit`` is None."""
+    explanations = [
+        (
+            _("Doel"),
+            _(
+                "Dit rapport volgt punt 6 van de omzendbrief re-integratie: het geeft het verloop en de "
+                "uitkomsten van de informele, formele en entiteitsoverschrijdende re-integratietrajecten, de "
+                "genomen maatregelen van aangepast werk en de effectiviteit, waaronder de mogelijke impact van "
+                "de maatregelen op de duur van langdurige afwezigheid wegens ziekte."
+            ),
+        ),
+        _active(),
+        *markers(shares=True, charts=True),
+    ]
+    if entiteit is not None:
+        return Document(
+            "EOC",
+            _("Re-integratie: rapport voor het Entiteitsoverlegcomité"),
+            entiteit.naam,
+            report,
+            tables_for(report, entiteit),
+            explanations,
+        )
+    return Document(
+        "HOC",
+        _("Re-integratie: VO-brede rapportering voor het Hoog Overlegcomité"),
+        _("Alle entiteiten van de Vlaamse overheid"),
+        report,
+        tables_for(report, None),
+        explanations,
+    )
+
+
+def template_document(report: Report) -> Document:
+    """The interim standard template of circular section 6, as a document."""
+    return Document(
+        _("Sjabloon"),
+        _("Re-integratie: standaardsjabloon aantallen per entiteit"),
+        _("Alle entiteiten van de Vlaamse overheid"),
+        report,
+        [template_table(report)],
+        [
+            (
+                _("Doel"),
+                _(
+                    "In afwachting van de VO-brede tool rapporteerden de entiteiten jaarlijks aan AgO over het "
+                    "aantal informele en formele re-integratietrajecten, entiteitsoverschrijdende inbegrepen "
+                    "(omzendbrief, punt 6). Dit standaardsjabloon geeft die aantallen per entiteit uit de tool."
+                ),
+            ),
+            _active(),
+            *markers(),
+        ],
+        landscape=True,
+    )
+
+
+def extract_document(report: Report) -> Document:
+    """The yearly anonymised extract of the re-integration plans for the preventieadviseur-arbeidsarts."""
+    return Document(
+        _("Extract"),
+        _("Re-integratie: geanonimiseerd extract van de re-integratieplannen"),
+        _("Voor de preventieadviseur-arbeidsarts"),
+        report,
+        [extract_table(report)],
+        [
+            (
+                _("Doel"),
+                _(
+                    "De entiteit bezorgt de preventieadviseur-arbeidsarts jaarlijks de geglobaliseerde en "
+                    "geanonimiseerde informatie uit de re-integratieplannen, zodat in het "
+                    "Entiteitsoverlegcomité teruggekoppeld kan worden over alle mogelijkheden tot aangepast "
+                    "werk die binnen de entiteit genomen zijn (omzendbrief)."
+                ),
+            ),
+            *markers(),
+        ],
+        landscape=True,
+    )

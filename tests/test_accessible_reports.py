@@ -1,0 +1,258 @@
+"""Accessible reports (issue 16): every published PDF is tagged PDF/UA-1 and read back here as assistive
+technology reads it (tests/pdfua.py): structure tree, language, title, headings that match the table of
+contents, tables with header cells, and charts with a text alternative made of their figures. The
+dashboard's charts carry the same text; the XLSX files have defined tables and an explanation sheet."""
+
+import html
+import io
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+from openpyxl import load_workbook
+from PIL import Image
+from pypdf.generic import BooleanObject
+
+from rapportering import documents, pdf, pdftags
+from rapportering import figures as fg
+from rapportering.charts import BarChart, Chart
+from rapportering.exports import EXPLANATION_SHEET, to_xlsx
+from trajecten import models as m
+
+from .factories import PersoneelslidFactory, TrajectFactory
+from .pdfua import read, render_page
+
+pytestmark = pytest.mark.django_db
+
+P2025 = fg.Periode.year(2025)
+
+
+@pytest.fixture
+def data(entiteit_a, entiteit_b):
+    """Enough for bars that show (8 informal, 6 formal in A) and bars that are hidden (2 measures)."""
+    for i in range(8):
+        t = TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=entiteit_a), d0=date(2025, 2, 1 + i))
+        m.Gesprek.objects.create(traject=t, datum=date(2025, 3, 1), vorm="telefoon", gevoerd_door="coach")
+        if i < 2:
+            ins = m.Inschatting.objects.create(traject=t, datum=date(2025, 3, 2), uitkomst="stappen_mogelijk")
+            plan = m.Stappenplan.objects.create(traject=t, inschatting=ins, datum=date(2025, 3, 20))
+            m.Maatregel.objects.create(stappenplan=plan, soort="werkplek", omschrijving="Scherm")
+    for i in range(6):
+        TrajectFactory(
+            personeelslid=PersoneelslidFactory(entiteit=entiteit_a),
+            soort=m.Traject.Soort.FORMEEL,
+            d0=date(2025, 4, 1 + i),
+        )
+    for i in range(6):
+        TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=entiteit_b), d0=date(2025, 5, 1 + i))
+
+
+def all_documents(entiteit_a) -> dict[str, documents.Document]:
+    report = fg.build(P2025)
+    return {
+        "eoc": documents.report_document(report, entiteit_a),
+        "hoc": documents.report_document(report, None),
+        "sjabloon": documents.template_document(report),
+        "extract": documents.extract_document(report),
+    }
+
+
+def toc_entry(text: str) -> str:
+    """A table-of-contents line without its page number and leader dots."""
+    return re.sub(r"\s*\d+(\s*\.)*\s*$", "", text).strip()
+
+
+@pytest.mark.parametrize("kind", ["eoc", "hoc", "sjabloon", "extract"])
+def test_published_pdfs_are_tagged_pdf_ua(data, entiteit_a, kind):
+    doc = all_documents(entiteit_a)[kind]
+    data_ = pdf.render(doc)
+    tagged = read(data_)
+    catalog = tagged.catalog
+
+    # tagged, in Dutch (Belgium), with its title shown as the window title, identified as PDF/UA-1
+    assert catalog["/MarkInfo"]["/Marked"] == BooleanObject(True)
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "nl-BE"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] == BooleanObject(True)
+    assert tagged.reader.metadata.title == doc.full_title
+    assert doc.subject in doc.full_title and doc.report.periode.label in doc.full_title
+    xmp = catalog["/Metadata"].get_object().get_data().decode()
+    assert re.search(r"pdfuaid:part[^0-9]{1,3}1", xmp)
+
+    # headings: one h1 (the title), then an h2 for "Inhoud" and for every entry of the table of contents
+    titles = [t.title for t in doc.tables]
+    assert tagged.headings() == [
+        ("H1", doc.title),
+        ("H2", "Inhoud"),
+        ("H2", "Toelichting"),
+        *[("H2", t) for t in titles],
+    ]
+    toc = next(s for s in tagged.tree.find("Sect") if s.children[0].text == "Inhoud")
+    assert [toc_entry(li.text) for li in toc.find("LI")] == ["Toelichting", *titles]
+    # and the bookmarks a reader navigates by have the same levels
+    assert tagged.outline() == [doc.title, ["Inhoud", "Toelichting", *titles]]
+
+    # reading order: the cover, the contents, the explanation, then each section in the report's order;
+    # one structure element per section, also where a page break splits it (rapportering.pdftags)
+    top = tagged.tree.children[0].children
+    assert [n.role for n in top] == ["Div", "Sect", "Sect", *["Sect"] * len(titles)]
+    assert [n.children[0].text for n in top[3:]] == titles
+    for term, _text in doc.explanations:
+        assert term in top[2].text
+
+    # every table: one Table, a header row of TH cells, a TH heading each row, TDs pointing at both
+    tables = tagged.tree.find("Table")
+    assert len(tables) == len(doc.tables)
+    id_tree = tagged.id_tree()
+    for table, t in zip(tables, doc.tables, strict=True):
+        head = table.find("THead")[0].find("TR")[0]
+        assert [c.role for c in head.children] == ["TH"] * len(t.columns)
+        assert [c.text for c in head.children] == t.columns
+        rows = [tr for body in table.find("TBody") for tr in body.find("TR")]
+        assert [tr.children[0].role for tr in rows] == ["TH"] * len(t.rows)
+        assert [tr.children[0].text for tr in rows] == [label for label, _cells in t.rows]
+        for tr in rows:
+            ths = {tr.children[0].id}
+            for td in tr.children[1:]:
+                assert td.role == "TD" and len(td.headers) == 2
+                assert td.headers[0] in ths  # the row header
+                assert all(id_tree[h].role == "TH" for h in td.headers)  # resolvable header cells
+
+    # every chart: a Figure whose /Alt says what it shows, made of the same figures as its table
+    charted = [t for t in doc.tables if t.chart]
+    figures = tagged.tree.find("Figure")
+    assert [f.alt for f in figures] == [
+        BarChart(t.chart_subject, tuple(t.chart), t.chart_unit).alt for t in charted
+    ]
+    for fig, t in zip(figures, charted, strict=True):
+        assert fig.alt.startswith("Staafdiagram. " + t.chart_subject)
+        for label, value in t.chart:
+            assert f"{label}: {'verborgen' if value is None else f'{value}{t.chart_unit}'}" in fig.alt
+    if kind in ("eoc", "hoc"):
+        assert len(figures) == 6  # every table but the entity table and the relapses has a chart
+        alts = " ".join(f.alt for f in figures)
+        assert "verborgen" in alts and re.search(r": [1-9]\d*[;.]", alts)  # shown and hidden bars
+
+    # all drawn content is in the tree exactly once, and the parent tree agrees
+    footer = (
+        rf"Pagina \d+ van \d+|{re.escape(doc.kind)} {doc.report.periode.label} – {re.escape(doc.subject)}"
+    )
+    assert tagged.marked_content_problems(outside=footer) == []
+
+    # a page of each kind, rendered by PDFium, for a person to look at
+    first = (figures or tables)[0]
+    png = render_page(data_, first.page, f"{kind}-pagina-{first.page + 1}")
+    with Image.open(png) as image:
+        assert image.width > 800 and image.convert("L").getextrema()[0] < 80  # not a blank page
+
+
+def test_a_table_and_a_paragraph_over_page_breaks_stay_one_element():
+    """The finisher merges WeasyPrint's per-page fragments (Kozea/WeasyPrint#2903)."""
+    from weasyprint import HTML
+
+    rows = "".join(f'<tr><th scope="row">Rij {i}</th><td>{i}</td></tr>' for i in range(120))
+    para = " ".join(f"woord{i}" for i in range(900))
+    source = (
+        '<html lang="nl-BE"><head><title>Lang</title><style>@page { size: A6 }</style></head><body>'
+        f'<h1>Lang</h1><p>{para}</p><table><thead><tr><th scope="col">Rij</th><th scope="col">Waarde</th>'
+        f"</tr></thead><tbody>{rows}</tbody></table></body></html>"
+    )
+    split = read(HTML(string=source).write_pdf(pdf_variant="pdf/ua-1"))
+    merged = read(HTML(string=source).write_pdf(pdf_variant="pdf/ua-1", finisher=pdftags.finisher))
+    assert len(split.reader.pages) > 10
+    assert len(split.tree.find("Table")) > 1 and len(split.tree.find("P")) > 1  # the upstream behaviour
+    assert [n.role for n in merged.tree.children[0].children] == ["H1", "P", "Table"]
+    table = merged.tree.find("Table")[0]
+    assert [tr.children[0].text for tr in table.find("TBody")[0].find("TR")] + [
+        tr.children[0].text for body in table.find("TBody")[1:] for tr in body.find("TR")
+    ] == [f"Rij {i}" for i in range(120)]
+    assert merged.tree.find("P")[0].text == para
+    assert merged.tree.text == split.tree.text  # nothing lost, nothing reordered
+    assert merged.marked_content_problems() == []
+
+
+def test_a_chart_cannot_be_made_without_saying_what_it_shows():
+    with pytest.raises(ValueError, match="subject"):
+        BarChart(" ", (("Informeel", 3),))
+
+    class Silent(Chart):  # a new kind of chart that forgets its text alternative
+        def draw(self):
+            return 10, 10, []
+
+    with pytest.raises(TypeError):
+        Silent()
+    chart = BarChart("Aantal trajecten per soort", (("Informeel", 12), ("Formeel", None)))
+    assert chart.alt == (
+        "Staafdiagram. Aantal trajecten per soort. Informeel: 12; Formeel: verborgen. Verborgen: minder "
+        "dan 5 personen, of verborgen om zo'n kleine groep te beschermen. De tabel geeft dezelfde cijfers."
+    )
+    assert f'role="img" aria-label="{escape(chart.alt)}"' in chart.html()
+    assert f"<title>{escape(chart.alt)}</title>" in chart.html()
+    assert f'alt="{escape(chart.alt)}"' in chart.pdf() and chart.pdf().startswith("<img ")
+
+
+def test_dashboard_charts_carry_the_same_text_alternatives(client, hr_a, data, entiteit_a):
+    client.force_login(hr_a)
+    page = client.get(reverse("dashboard"), {"van": "01/01/2025", "tot": "31/12/2025"}).content.decode()
+    labels = [html.unescape(a) for a in re.findall(r'<svg [^>]*role="img" aria-label="([^"]*)"', page)]
+    tables = [
+        t for t in documents.report_document(fg.build(P2025, [entiteit_a]), entiteit_a).tables if t.chart
+    ]
+    assert labels == [BarChart(t.chart_subject, tuple(t.chart), t.chart_unit).alt for t in tables]
+    assert len(labels) == 6 and all(a.startswith("Staafdiagram. Aantal") or "Mediane" in a for a in labels)
+    # the table beside each chart: row headers and column headers
+    assert page.count('<th scope="col"') >= 7 * 2 and '<th scope="row">Actief in de periode</th>' in page
+
+
+@pytest.mark.parametrize("kind", ["eoc", "hoc", "sjabloon", "extract"])
+def test_xlsx_has_defined_tables_and_an_explanation_sheet(data, entiteit_a, kind):
+    doc = all_documents(entiteit_a)[kind]
+    wb = load_workbook(io.BytesIO(to_xlsx(doc)))
+    assert wb.sheetnames == [doc.kind, EXPLANATION_SHEET]
+    ws = wb[doc.kind]
+    assert EXPLANATION_SHEET in ws["A1"].value and "<5" in ws["A1"].value
+    defined = list(ws.tables.values())
+    assert len(defined) == len(doc.tables)
+    for excel, t in zip(defined, doc.tables, strict=True):
+        cells = ws[excel.ref]
+        header, *body = [[c.value for c in row] for row in cells]
+        assert header == t.columns and excel.headerRowCount in (None, 1)
+        assert ws.cell(row=cells[0][0].row - 1, column=1).value == t.title  # its title just above
+        assert [r[0] for r in body] == [label for label, _cells in t.rows]
+        assert [str(v) if v is not None else "" for r in body for v in r[1:]] == [
+            c for _label, row in t.rows for c in row
+        ]
+    assert len({tbl.displayName.lower() for s in wb for tbl in s.tables.values()}) == len(doc.tables) + 1
+
+    # the explanation sheet: a defined table of terms and their meaning, each table's note included
+    notes = wb[EXPLANATION_SHEET]
+    (explained,) = notes.tables.values()
+    header, *rows = [[c.value for c in row] for row in notes[explained.ref]]
+    assert header == ["Onderwerp", "Uitleg"]
+    terms = dict(rows)
+    assert terms["Rapport"] == doc.full_title
+    assert "<5" in terms and "Minder dan 5 personen" in terms["<5"]
+    for term, text in doc.explanations:
+        assert terms[term] == text
+    for t in doc.tables:
+        if t.note:
+            assert terms[t.title] == t.note
+
+
+def test_hoc_xlsx_carries_the_standard_template_as_its_own_table(client, ago, data, settings, tmp_path):
+    from rapportering.models import Rapport
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(ago)
+    client.post(reverse("rapporten_aanvragen"), {"jaar": "2025"})
+    hoc = Rapport.objects.get(soort="hoc_xlsx")
+    wb = load_workbook(hoc.bestand.path)
+    assert wb.sheetnames == ["HOC", "Standaardsjabloon", EXPLANATION_SHEET]
+    assert [t.displayName for t in wb["Standaardsjabloon"].tables.values()] == [
+        "Informele_en_formele_trajecten_per_entiteit"
+    ]
+    for soort in ("hoc_pdf", "sjabloon_pdf", "extract_pdf"):
+        tagged = read(open(Rapport.objects.get(soort=soort).bestand.path, "rb").read())
+        assert tagged.catalog["/Lang"] == "nl-BE" and tagged.tree.find("Table")
