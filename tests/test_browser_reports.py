@@ -52,5 +52,11 @@ def test_hr_dashboard(page, hr_a, data, screenshot):
     page.get_by_role("button", name="Toon").click()
     page.get_by_role("heading", name="Trajecten per soort").wait_for()
     assert page.locator("svg.chart").count() >= 4
+    # each chart is an image whose accessible name says what it shows, figure by figure (issue 16)
+    chart = page.get_by_role("img", name="Staafdiagram. Aantal actieve trajecten in de periode, per soort.")
+    assert chart.count() == 1
+    assert "Informeel: 6; Formeel: 0; Preventief: 0; Entiteitsoverschrijdend: 0." in chart.get_attribute(
+        "aria-label"
+    )
     assert "Departement A" in page.content() and "Agentschap B" not in page.content()
     screenshot(page, "21-dashboard-hr")
