@@ -12,6 +12,7 @@ rapportering.pdftags keeps an element that a page break splits as one structure 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -70,7 +71,10 @@ def render(doc: Document) -> bytes:
             "threshold": fg.threshold(),
         },
     )
-    return HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT, finisher=pdftags.finisher)
+    links = {entry["id"]: entry["title"] for entry in toc}
+    return HTML(string=html).write_pdf(
+        pdf_variant=PDF_VARIANT, finisher=partial(pdftags.finisher, link_texts=links)
+    )
 
 
 def render_eoc_pdf(entiteit: Entiteit, year: int, generated_on: date | None = None) -> bytes:

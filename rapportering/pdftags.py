@@ -9,7 +9,8 @@ structure elements of the same HTML element into the first one (``merge_split_el
 move over (marked content of another page as a marked-content reference with its own page) and the
 parent tree points at the kept element. The repeated header row of a table stays where it is printed
 (a reader going through the table hears it again where a sighted reader sees it again). The finisher
-also writes the /IDTree that resolves a data cell's /Headers to its header cells.
+also writes the /IDTree that resolves a data cell's /Headers to its header cells, and describes each
+internal link by the title it leads to.
 """
 
 from __future__ import annotations
@@ -131,6 +132,18 @@ def _final(replaced: dict[bytes, bytes], ref):
     return ref
 
 
-def finisher(document, pdf) -> None:
-    """WeasyPrint's ``finisher``: merge the split structure elements before the PDF is written."""
+def name_links(pdf, link_texts: dict[str, str]) -> None:
+    """An internal link's description (/Contents, what a screen reader announces) is the title of where it
+    leads, not WeasyPrint's anchor name ("s-tijdigheid")."""
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Dictionary) and obj.get("Subtype") == "/Link" and "Dest" in obj:
+            title = link_texts.get(str(obj["Dest"].string))
+            if title:
+                obj["Contents"] = pydyf.String(title)
+
+
+def finisher(document, pdf, link_texts: dict[str, str] | None = None) -> None:
+    """WeasyPrint's ``finisher``: merge the split structure elements and name the internal links before
+    the PDF is written."""
     merge_split_elements(pdf)
+    name_links(pdf, link_texts or {})

@@ -5,6 +5,7 @@ dashboard's charts carry the same text; the XLSX files have defined tables and a
 
 import html
 import io
+import logging
 import re
 from datetime import date
 
@@ -65,9 +66,12 @@ def toc_entry(text: str) -> str:
 
 
 @pytest.mark.parametrize("kind", ["eoc", "hoc", "sjabloon", "extract"])
-def test_published_pdfs_are_tagged_pdf_ua(data, entiteit_a, kind):
+def test_published_pdfs_are_tagged_pdf_ua(data, entiteit_a, kind, caplog):
     doc = all_documents(entiteit_a)[kind]
-    data_ = pdf.render(doc)
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        data_ = pdf.render(doc)
+    # WeasyPrint logs what PDF/UA lacks (a missing lang, an image without alt, ...): nothing here
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     tagged = read(data_)
     catalog = tagged.catalog
 
@@ -91,6 +95,10 @@ def test_published_pdfs_are_tagged_pdf_ua(data, entiteit_a, kind):
     ]
     toc = next(s for s in tagged.tree.find("Sect") if s.children[0].text == "Inhoud")
     assert [toc_entry(li.text) for li in toc.find("LI")] == ["Toelichting", *titles]
+    # each entry links to its section, and the link is described by the title it leads to
+    links = [a.get_object() for page in tagged.reader.pages for a in page.get("/Annots", [])]
+    described = [str(a["/Contents"]) for a in links if a["/Subtype"] == "/Link"]  # title and page number
+    assert list(dict.fromkeys(described)) == ["Toelichting", *titles]
     # and the bookmarks a reader navigates by have the same levels
     assert tagged.outline() == [doc.title, ["Inhoud", "Toelichting", *titles]]
 
