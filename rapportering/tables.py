@@ -148,8 +148,9 @@ def timeliness_table(f: Figures) -> Table:
         ),
         chart,
         chart_subject=_(
-            "Aantal informele trajecten met een eerste gesprek binnen 6 weken en binnen 2 maanden na D0, "
-            "en met een stappenplan binnen 2 maanden na een positieve inschatting"
+            "Van de informele trajecten die in de periode startten: het aantal met een eerste gesprek binnen "
+            "6 weken en binnen 2 maanden na D0, en met een stappenplan binnen 2 maanden na een positieve "
+            "inschatting"
         ),
     )
 
