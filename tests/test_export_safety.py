@@ -16,8 +16,11 @@ from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from rapportering import figures as fg
+from rapportering.documents import Document
 from rapportering.exports import is_formula_like, to_csv, to_xlsx
 from rapportering.models import Rapport
+from rapportering.tables import Table
 
 from .factories import EntiteitFactory, GesprekFactory, TrajectFactory
 
@@ -38,10 +41,17 @@ def test_csv_cells_are_neutralised_and_numbers_stay_numbers():
     assert fields[len(EVIL_NAMES) :] == ["12", "-3", "-4", "+2,5", "-10%", "<5", "Gewone naam"]
 
 
+def workbook_of(sheet: str, row: list):
+    """A workbook of one table whose one row is ``row`` (its first cell heads the row)."""
+    table = Table("t", "Tabel", [f"Kolom {i}" for i in range(len(row))], [(row[0], row[1:])])
+    report = fg.Report(fg.Periode.year(2025), fg.Figures(), {}, [], {}, date(2025, 12, 31))
+    doc = Document("EOC", "Titel", "Onderwerp", report, [table])
+    return load_workbook(io.BytesIO(to_xlsx(doc, {sheet: [table]})))
+
+
 def test_xlsx_cells_are_text_never_formulas_and_numbers_stay_numbers():
-    data = to_xlsx({"Blad": [[*EVIL_NAMES, "12", 7, "<5"]]})
-    ws = load_workbook(io.BytesIO(data)).active
-    cells = list(ws.iter_rows())[0]
+    ws = workbook_of("Blad", [*EVIL_NAMES, "12", 7, "<5"]).worksheets[0]
+    _header, cells = ws[next(iter(ws.tables.values())).ref]  # the defined table: header and the row
     for cell, name in zip(cells, EVIL_NAMES, strict=False):
         # the text itself, shown as text (XML reads a stored CR back as LF)
         assert cell.data_type == "s" and cell.value == name.replace("\r", "\n")
@@ -51,7 +61,7 @@ def test_xlsx_cells_are_text_never_formulas_and_numbers_stay_numbers():
 
 
 def test_xlsx_sheet_names_are_made_valid():
-    ws = load_workbook(io.BytesIO(to_xlsx({"A/B:C[1]*?\n" + "x" * 40: [["a"]]}))).active
+    ws = workbook_of("A/B:C[1]*?\n" + "x" * 40, ["a"]).worksheets[0]
     assert ws.title == "A-B-C-1----" + "x" * 20
 
 
