@@ -16,10 +16,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trajecten.deadlines import (
+    AANVRAGER_BEHANDELEND_ARTS,
+    AANVRAGER_ENTITEIT,
+    AANVRAGER_PERSONEELSLID,
+    AANVRAGERS,
     ADVIES_EERSTE_GESPREK,
     BEOORDELING_DEFINITIEF,
     BEOORDELING_TIJDELIJK,
     DUE,
+    FORMAL_START_REASONS,
     FORMEEL,
     FORMEEL_ANTWOORD,
     FORMEEL_BEOORDELING,
@@ -34,10 +39,15 @@ from trajecten.deadlines import (
     MILESTONE_CODES,
     MISSED,
     NOT_YET_DUE,
+    ONDERZOEK_SOORTEN,
+    ONDERZOEK_WERKHERVATTING,
     PLAN,
     PREVENTIEF,
+    R_NOG_GEEN_3_MAANDEN,
+    R_WERK_HERVAT,
     STAPPENPLAN,
     VOLGEND_GESPREK,
+    W_COACH_MOET_COORDINEREN,
     W_FORMEEL_UITKOMST_NIET_BEREKEND,
     W_VERLENGING_NA_TERMIJN,
     W_VERLENGING_ZONDER_INSCHATTING,
@@ -45,13 +55,19 @@ from trajecten.deadlines import (
     WARNING_CODES,
     Assessment,
     Evaluation,
+    Examination,
     Extension,
     FormalFacts,
+    FormalStart,
     Milestone,
     Relapse,
     TrajectFacts,
     add_months,
+    at_work,
     evaluate,
+    formal_start,
+    incapacity_periods,
+    summarize,
     uninterrupted_incapacity_start,
 )
 
@@ -70,9 +86,17 @@ def formal(facts: FormalFacts | None = None, d0: date | None = date(2024, 1, 10)
     return TrajectFacts(kind=FORMEEL, d0=d0, formal=facts, **kw)
 
 
-def only(ev: Evaluation, code: str) -> Milestone:
-    found = [m for m in ev.milestones if m.code == code]
+def only(ev: Evaluation, code: str, period: int | None = None) -> Milestone:
+    """The one milestone with this code (of that period, when given)."""
+    found = [m for m in ev.milestones if m.code == code and period in (None, m.period)]
     assert len(found) == 1, f"expected one {code}, got {ev.milestones}"
+    return found[0]
+
+
+def current(ev: Evaluation, code: str) -> Milestone:
+    """The one current (not history) milestone with this code."""
+    found = [m for m in ev.current_milestones if m.code == code]
+    assert len(found) == 1, f"expected one current {code}, got {ev.milestones}"
     return found[0]
 
 
@@ -308,8 +332,19 @@ def test_milestone_as_dict():
         "due": "2024-03-10",
         "state": MET,
         "met_on": "2024-03-11",
+        "period": 1,
+        "period_start": None,
+        "history": False,
     }
     assert Milestone(INFO_ARBEIDSARTS, date(2024, 2, 7), MISSED).as_dict()["met_on"] is None
+    history = Milestone(
+        INFO_ARBEIDSARTS, date(2024, 4, 12), MISSED, period=2, period_start=date(2024, 3, 15), history=True
+    )
+    assert {k: history.as_dict()[k] for k in ("period", "period_start", "history")} == {
+        "period": 2,
+        "period_start": "2024-03-15",
+        "history": True,
+    }
 
 
 # --- advisory first conversation ---------------------------------------------------------------------
@@ -363,7 +398,9 @@ def test_assessment_counts_as_a_conversation():
     "code", [INFO_ARBEIDSARTS, ADVIES_EERSTE_GESPREK, GESPREK_2_MAANDEN, INSCHATTING_4_MAANDEN]
 )
 def test_return_to_work_before_due_meets_the_term(facts, code):
-    m = only(evaluate(facts, date(2024, 6, 1)), code)
+    # The relapse of 20/02 came 19 days after the return: it starts a new period, and the terms of the
+    # first period stay met by the return.
+    m = only(evaluate(facts, date(2024, 6, 1)), code, period=1)
     assert (m.state, m.met_on, m.late) == (MET, date(2024, 2, 1), False)
 
 
@@ -979,7 +1016,9 @@ OFFSET = st.integers(min_value=-10, max_value=400)
 
 @st.composite
 def assessments(draw, d0: date) -> Assessment:
-    on = d0 + days(draw(OFFSET))
+    # Often early: a positive assessment in the first month lets the stappenplan term end before the entity
+    # may start a formal trajectory (3 months), the case of the obligation's in-force day.
+    on = d0 + days(draw(st.integers(-10, 40) | OFFSET))
     positive = draw(st.booleans())
     planned = None if positive else draw(st.none() | st.integers(1, 120).map(lambda n: on + days(n)))
     return Assessment(on, steps_possible=positive, next_conversation_on=planned)
@@ -997,7 +1036,7 @@ def relapses_and_return(draw, d0: date) -> tuple[tuple[Relapse, ...], date | Non
     cursor = d0
     relapses = []
     for _ in range(draw(st.integers(0, 3))):
-        resumed = cursor + days(draw(st.integers(1, 120)))
+        resumed = cursor + days(draw(st.integers(1, 120)))  # straddles the 4 weeks of absence
         relapsed = resumed + days(draw(st.integers(1, 40)))  # straddles the 14-day rule
         relapses.append(Relapse(resumed, relapsed))
         cursor = relapsed
@@ -1032,14 +1071,17 @@ def formal_facts(draw, d0: date, with_receipts: bool = True) -> FormalFacts:
 
 
 @st.composite
-def traject_facts(draw, with_closed: bool = True, with_receipts: bool = True) -> TrajectFacts:
+def traject_facts(
+    draw, with_closed: bool = True, with_receipts: bool = True, kinds=(INFORMEEL, FORMEEL)
+) -> TrajectFacts:
     d0 = draw(st.dates(date(2020, 1, 1), date(2030, 12, 31)))
 
     def some_dates(max_size: int = 4) -> tuple[date, ...]:
         return tuple(d0 + days(n) for n in draw(st.lists(OFFSET, max_size=max_size)))
 
-    kind = draw(st.sampled_from([INFORMEEL, FORMEEL]))
+    kind = draw(st.sampled_from(kinds))
     relapses, returned = draw(relapses_and_return(d0))
+    exams = draw(st.lists(st.tuples(OFFSET, st.sampled_from(ONDERZOEK_SOORTEN)), max_size=3))
     return TrajectFacts(
         kind=kind,
         d0=d0,
@@ -1053,21 +1095,29 @@ def traject_facts(draw, with_closed: bool = True, with_receipts: bool = True) ->
         returned_on=returned,
         definitive_incapacity_on=draw(st.none() | st.integers(-30, 300).map(lambda n: d0 + days(n))),
         formal=draw(st.none() | formal_facts(d0, with_receipts)) if kind == FORMEEL else None,
+        health_surveillance=draw(st.booleans()),
+        examinations=tuple(Examination(d0 + days(n), kind) for n, kind in exams),
+        coach_assigned=draw(st.booleans()),
+        welzijnsactoren_on=some_dates(2),
+        progressive_return_on=some_dates(1),
     )
 
 
-AS_OF_OFFSET = st.integers(min_value=-30, max_value=700)
+# Often in the months where the 2-month, 3-month and 4-month days fall.
+AS_OF_OFFSET = st.integers(min_value=50, max_value=130) | st.integers(min_value=-30, max_value=700)
 MANDATORY_FROM = st.none() | st.dates(date(2019, 1, 1), date(2033, 12, 31))
 PROPERTY = settings(max_examples=300, deadline=None)
 
 
 def identity(m: Milestone) -> tuple:
-    """A milestone's identity across dates: code and due date.
+    """A milestone's identity across dates: its period's start, code and due date.
 
-    The stappenplan is the exception: there is at most one, and an extension granted after it was met still
-    moves its due date, so it is identified by its code.
+    The stappenplan is the exception: there is at most one per period, and an extension granted after it
+    was met still moves its due date, so it is identified by its period and code.
     """
-    return (m.code,) if m.code == STAPPENPLAN else (m.code, m.due)
+    if m.code == STAPPENPLAN:
+        return (m.period_start, m.code)
+    return (m.period_start, m.code, m.due)
 
 
 def by_identity(ev: Evaluation) -> dict[tuple, list[Milestone]]:
@@ -1077,15 +1127,26 @@ def by_identity(ev: Evaluation) -> dict[tuple, list[Milestone]]:
     return found
 
 
+def undone_returns(facts: TrajectFacts, earlier: date, later: date) -> set[date]:
+    """Returns that a relapse within their first 14 days, known on ``later`` but not on ``earlier``, undid."""
+    return {r.resumed_on for r in facts.relapses if earlier < r.relapsed_on <= later and not r.interrupts}
+
+
 @PROPERTY
 @given(facts=traject_facts(), first=AS_OF_OFFSET, second=AS_OF_OFFSET, mandatory_from=MANDATORY_FROM)
 def test_property_met_stays_met_with_the_same_date(facts, first, second, mandatory_from):
+    """Met stays met, on the same date, as the evaluation date advances; with one exception: a return
+    that met a term no longer does once a relapse within its first 14 days is known (the incapacity then
+    counts as uninterrupted, so the term is judged again without that return)."""
     earlier, later = sorted((facts.d0 + days(first), facts.d0 + days(second)))
     ev_later = evaluate(facts, later, mandatory_from=mandatory_from)
     if ev_later.closed:
         return
     ev_earlier = evaluate(facts, earlier, mandatory_from=mandatory_from)
-    met_earlier = Counter((identity(m), m.met_on) for m in ev_earlier.milestones if m.state == MET)
+    undone = undone_returns(facts, earlier, later)
+    met_earlier = Counter(
+        (identity(m), m.met_on) for m in ev_earlier.milestones if m.state == MET and m.met_on not in undone
+    )
     met_later = Counter((identity(m), m.met_on) for m in ev_later.milestones if m.state == MET)
     assert not met_earlier - met_later
 
@@ -1128,10 +1189,22 @@ def test_property_deterministic_and_independent_of_the_order_of_facts(facts, off
         stappenplannen=shuffled(facts.stappenplannen),
         extensions=shuffled(facts.extensions),
         relapses=shuffled(facts.relapses),
+        examinations=shuffled(facts.examinations),
+        welzijnsactoren_on=shuffled(facts.welzijnsactoren_on),
+        progressive_return_on=shuffled(facts.progressive_return_on),
     )
     expected = evaluate(facts, as_of, mandatory_from=mandatory_from)
     assert evaluate(facts, as_of, mandatory_from=mandatory_from) == expected
     assert evaluate(reordered, as_of, mandatory_from=mandatory_from) == expected
+    assert summarize(reordered, as_of, mandatory_from=mandatory_from) == summarize(
+        facts, as_of, mandatory_from=mandatory_from
+    )
+
+
+def broken_triggers(ev: Evaluation) -> list[Milestone]:
+    return [
+        m for m in ev.current_milestones if m.code in MANDATORY_TRIGGERS and (m.state == MISSED or m.late)
+    ]
 
 
 @PROPERTY
@@ -1153,29 +1226,44 @@ def test_property_evaluation_is_consistent(facts, offset, mandatory_from):
             assert m.late is (m.met_on > m.due)
         else:
             assert (m.met_on, m.late) == (None, False)
+        if m.history:
+            continue  # judged on the last day it was followed: see the property on history
         if m.state == MISSED:
             assert m.due < as_of
         if m.state == DUE:
             assert 0 <= (m.due - as_of).days <= 7
         if m.state == NOT_YET_DUE:
             assert (m.due - as_of).days > 7
-    assert list(ev.milestones) == sorted(ev.milestones, key=lambda m: (m.due, MILESTONE_CODES.index(m.code)))
+    assert list(ev.milestones) == sorted(
+        ev.milestones, key=lambda m: (m.period, m.due, MILESTONE_CODES.index(m.code))
+    )
+    assert ev.overdue == tuple(m for m in ev.current_milestones if m.state == MISSED and not m.advisory)
+    assert ev.due_soon == tuple(m for m in ev.current_milestones if m.state == DUE and not m.advisory)
 
-    # (d) mandatory needs the setting, a reason, and a missed (or late-met) trigger behind each reason
+    # (d) mandatory needs the setting, a reason, and a broken current trigger behind each reason
+    assert ev.formal_mandatory is bool(ev.formal_mandatory_reasons)
     if ev.formal_mandatory:
         assert mandatory_from is not None
-        assert ev.formal_mandatory_reasons
-    else:
-        assert ev.formal_mandatory_reasons == ()
-    missed = {m.code for m in ev.milestones if m.state == MISSED or m.late}
-    assert set(ev.formal_mandatory_reasons) <= missed & set(MANDATORY_TRIGGERS)
+        assert ev.formal_mandatory_from is not None and mandatory_from <= ev.formal_mandatory_from <= as_of
+    broken = {m.code for m in broken_triggers(ev)}
+    assert set(ev.formal_mandatory_reasons) <= broken
+    assert set(ev.formal_warning_reasons) <= broken
+    assert (W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings) is bool(ev.formal_warning_reasons)
+    # the in-force days: reached means in force; a broken trigger always announces one
+    if ev.formal_mandatory_from is not None:
+        assert ev.formal_mandatory is (ev.formal_mandatory_from <= as_of)
+    if ev.formal_warning_from is not None:
+        assert bool(ev.formal_warning_reasons) is (ev.formal_warning_from <= as_of)
     if facts.kind == FORMEEL:
         assert not ev.formal_mandatory and W_VERPLICHT_NOG_NIET_VAN_KRACHT not in ev.warnings
-    if missed & set(MANDATORY_TRIGGERS) and facts.kind != FORMEEL:
-        assert ev.formal_mandatory or W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings
+        assert ev.formal_mandatory_from is ev.formal_warning_from is None
+    elif broken and not ev.at_work:
+        assert ev.formal_mandatory_from is not None or ev.formal_warning_from is not None
 
     assert set(ev.warnings) <= set(WARNING_CODES)
     assert len(set(ev.warnings)) == len(ev.warnings)
+    coordination = any(d <= as_of for d in (*facts.welzijnsactoren_on, *facts.progressive_return_on))
+    assert (W_COACH_MOET_COORDINEREN in ev.warnings) is (coordination and not facts.coach_assigned)
 
     # (f) the entity may start a formal trajectory only when the staff member may
     if ev.formal_possible_entity:
@@ -1185,6 +1273,208 @@ def test_property_evaluation_is_consistent(facts, offset, mandatory_from):
     if ev.formal_possible_staff:
         assert facts.d0 <= as_of
         assert ev.formal_possible_entity is (as_of >= ev.formal_possible_entity_from)
+    assert not (ev.at_work and ev.formal_possible_staff)
+
+    # periods
+    assert ev.period >= 1 and ev.period_start is not None and facts.d0 <= ev.period_start
+    assert all(1 <= m.period <= ev.period and m.period_start is not None for m in ev.milestones)
+    if facts.kind == INFORMEEL:
+        assert all(m.history for m in ev.milestones if m.period < ev.period)
+    if ev.at_work or not ev.formal_possible_staff:
+        assert uninterrupted_incapacity_start(facts, as_of) is None
+    else:
+        assert uninterrupted_incapacity_start(facts, as_of) == ev.period_start
+
+
+def check_history_is_what_stood_when_it_ended(facts, as_of, mandatory_from):
+    """A history milestone is frozen on the last day it was followed: met or missed then, or still running
+    (its term ended after that day); an earlier period's milestones are history, the current one's are not
+    (except the examination of a return that a relapse ended)."""
+    ev = evaluate(facts, as_of, mandatory_from=mandatory_from)
+    if ev.closed:
+        return
+    periods = {p.number: p for p in incapacity_periods(facts, as_of)}
+    assert [p.start for p in periods.values()] == sorted({p.start for p in periods.values()})
+    for m in ev.milestones:
+        assert periods[m.period].start == m.period_start
+        if m.code == ONDERZOEK_WERKHERVATTING:
+            relapsed = {
+                r.relapsed_on for r in facts.relapses if r.resumed_on == m.due and r.relapsed_on <= as_of
+            }
+            assert m.history is bool(relapsed)
+            last_day = min(relapsed, default=as_of + days(1)) - days(1)
+        elif m.code in (FORMEEL_BEOORDELING, FORMEEL_PLAN, FORMEEL_ANTWOORD):
+            assert not m.history
+            continue
+        else:
+            assert m.history is (m.period < ev.period)
+            last_day = periods[m.period].end or as_of
+        if m.history:
+            assert m.state in (MET, MISSED) or m.due > last_day
+            assert m.met_on is None or m.met_on <= last_day
+
+
+def check_no_obligation_or_warning_while_back_at_work(facts, as_of, mandatory_from):
+    """A flag is never in force while the staff member works."""
+    ev = evaluate(facts, as_of, mandatory_from=mandatory_from)
+    if not at_work(facts, as_of) or ev.closed:
+        return
+    assert ev.at_work
+    assert (ev.formal_mandatory, ev.formal_mandatory_reasons, ev.formal_warning_reasons) == (False, (), ())
+    assert ev.formal_mandatory_from is ev.formal_warning_from is None
+    assert W_VERPLICHT_NOG_NIET_VAN_KRACHT not in ev.warnings
+    assert (ev.formal_possible_staff, ev.formal_possible_entity) == (False, False)
+    s = summarize(facts, as_of, mandatory_from=mandatory_from)
+    assert s.mandatory_from is s.warning_from is None
+    for requester in AANVRAGERS:
+        assert formal_start(facts, as_of, requester) == FormalStart(False, None, R_WERK_HERVAT)
+
+
+def check_mandatory_never_earlier_than_the_entity_may_start(facts, as_of, mandatory_from):
+    ev = evaluate(facts, as_of, mandatory_from=mandatory_from)
+    if ev.formal_mandatory or W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings:
+        assert ev.formal_possible_entity
+        assert formal_start(facts, as_of, AANVRAGER_ENTITEIT).allowed
+    entity_from = ev.formal_possible_entity_from
+    for day in (ev.formal_mandatory_from, ev.formal_warning_from):
+        if day is not None:
+            assert entity_from is not None and day >= entity_from
+            # and never before the day after a broken term
+            assert any(day > m.due for m in broken_triggers(ev))
+    s = summarize(facts, as_of, mandatory_from=mandatory_from)
+    for day in (s.mandatory_from, s.warning_from):
+        if day is not None and entity_from is not None:
+            assert day >= entity_from
+
+
+@PROPERTY
+@given(
+    facts=traject_facts(with_receipts=False),
+    offset=AS_OF_OFFSET,
+    later=st.lists(st.integers(0, 500), min_size=1, max_size=4),
+    mandatory_from=MANDATORY_FROM,
+)
+def test_property_summary_says_when_the_flags_come_if_nothing_changes(facts, offset, later, mandatory_from):
+    """The stored summary is valid whatever day it is read: with the facts as known on ``as_of``, the
+    obligation (and the warning) is in force on every later day on or after the day it names, and on
+    no day before it. So the worklist badge and the HR message come on the in-force day, not earlier."""
+    as_of = facts.d0 + days(offset)
+    s = summarize(facts, as_of, mandatory_from=mandatory_from)
+    known = known_on(facts, as_of)
+    for n in later:
+        day = as_of + days(n)
+        ev = evaluate(known, day, mandatory_from=mandatory_from)
+        assert ev.formal_mandatory is (s.mandatory_from is not None and day >= s.mandatory_from)
+        assert (W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings) is (
+            s.warning_from is not None and day >= s.warning_from
+        )
+
+
+@PROPERTY
+@given(
+    d0=st.dates(date(2020, 1, 1), date(2030, 12, 31)),
+    assessed=st.integers(0, 70),
+    definitive=st.none() | st.integers(0, 120),
+    offset=st.integers(30, 140),
+    mandatory_from=MANDATORY_FROM,
+)
+def test_property_stappenplan_obligation_in_force_from_the_later_day(
+    d0, assessed, definitive, offset, mandatory_from
+):
+    """A missed stappenplan term: the obligation is in force from the later of the day after the term and
+    the day the entity may start (D0 + 3 months, or a certificate of definitive incapacity), never earlier."""
+    facts = informal(
+        d0=d0,
+        assessments=(Assessment(d0 + days(assessed), steps_possible=True),),
+        definitive_incapacity_on=None if definitive is None else d0 + days(definitive),
+    )
+    as_of = d0 + days(offset)
+    ev = evaluate(facts, as_of, mandatory_from=mandatory_from)
+    term_over = add_months(d0 + days(assessed), 2) + days(1)
+    entity_day = add_months(d0, 3)
+    if definitive is not None and d0 + days(definitive) <= as_of:
+        entity_day = min(entity_day, d0 + days(definitive))
+    in_force = max(term_over, entity_day)
+    flagged = ev.formal_mandatory or W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings
+    assert flagged is (as_of >= in_force)
+    if as_of >= term_over:
+        applies = mandatory_from is not None and in_force >= mandatory_from
+        assert (ev.formal_mandatory_from, ev.formal_warning_from) == (
+            (in_force, None) if applies else (None, in_force)
+        )
+        assert ev.formal_mandatory is (applies and as_of >= in_force)
+    else:
+        assert ev.formal_mandatory_from is ev.formal_warning_from is None
+
+
+def check_formal_start_agrees_with_the_evaluation(facts, as_of, mandatory_from):
+    """Who may start a formal trajectory on a day: the same answer as the evaluation's."""
+    ev = evaluate(facts, as_of)
+    if ev.closed:
+        return
+    staff = formal_start(facts, as_of, AANVRAGER_PERSONEELSLID)
+    assert formal_start(facts, as_of, AANVRAGER_BEHANDELEND_ARTS) == staff
+    entity = formal_start(facts, as_of, AANVRAGER_ENTITEIT)
+    assert staff.allowed is ev.formal_possible_staff
+    assert entity.allowed is ev.formal_possible_entity
+    for result in (staff, entity):
+        assert result.allowed is (result.reason == "")
+        assert result.reason in ("", *FORMAL_START_REASONS)
+        assert result.possible_from is None or (not result.allowed and result.possible_from > as_of)
+    if entity.reason == R_NOG_GEEN_3_MAANDEN:
+        assert entity.possible_from == ev.formal_possible_entity_from
+        # nothing changing, the entity may start on that day and not the day before
+        known = known_on(facts, as_of)
+        assert formal_start(known, entity.possible_from, AANVRAGER_ENTITEIT).allowed
+        assert not formal_start(known, entity.possible_from - days(1), AANVRAGER_ENTITEIT).allowed
+
+
+def from_period_start(facts: TrajectFacts, start: date) -> TrajectFacts:
+    """The same staff member seen as a new trajectory that starts on ``start``: D0 there, earlier facts gone."""
+
+    def since(dates: tuple[date, ...]) -> tuple[date, ...]:
+        return tuple(d for d in dates if d >= start)
+
+    return replace(
+        facts,
+        d0=start,
+        conversations=since(facts.conversations),
+        info_arbeidsarts_on=since(facts.info_arbeidsarts_on),
+        assessments=tuple(a for a in facts.assessments if a.on >= start),
+        stappenplannen=since(facts.stappenplannen),
+        extensions=tuple(e for e in facts.extensions if e.granted_on >= start),
+        relapses=tuple(r for r in facts.relapses if r.resumed_on >= start),
+        definitive_incapacity_on=facts.definitive_incapacity_on
+        if facts.definitive_incapacity_on and facts.definitive_incapacity_on >= start
+        else None,
+        examinations=tuple(e for e in facts.examinations if e.on >= start),
+    )
+
+
+def check_a_new_period_is_a_fresh_start(facts, as_of, mandatory_from):
+    """The current period's milestones, flags and warnings are those of a trajectory starting at the
+    period's start: nothing dated in an earlier period counts for it."""
+    ev = evaluate(facts, as_of, mandatory_from=mandatory_from)
+    if ev.closed or facts.kind != INFORMEEL:
+        return
+    fresh = evaluate(from_period_start(facts, ev.period_start), as_of, mandatory_from=mandatory_from)
+    ours = tuple(replace(m, period=1) for m in ev.milestones if m.period == ev.period)
+    assert replace(ev, milestones=ours, period=1) == fresh
+    assert summarize(facts, as_of, mandatory_from=mandatory_from) == summarize(
+        from_period_start(facts, ev.period_start), as_of, mandatory_from=mandatory_from
+    )
+
+
+@PROPERTY
+@given(facts=traject_facts(), offset=AS_OF_OFFSET, mandatory_from=MANDATORY_FROM)
+def test_property_periods_obligations_and_who_may_start(facts, offset, mandatory_from):
+    """Issue 10's properties on one evaluation (one test, so the generated facts are shared)."""
+    as_of = facts.d0 + days(offset)
+    check_history_is_what_stood_when_it_ended(facts, as_of, mandatory_from)
+    check_no_obligation_or_warning_while_back_at_work(facts, as_of, mandatory_from)
+    check_mandatory_never_earlier_than_the_entity_may_start(facts, as_of, mandatory_from)
+    check_formal_start_agrees_with_the_evaluation(facts, as_of, mandatory_from)
+    check_a_new_period_is_a_fresh_start(facts, as_of, mandatory_from)
 
 
 def known_on(facts: TrajectFacts, as_of: date) -> TrajectFacts:
@@ -1214,6 +1504,9 @@ def known_on(facts: TrajectFacts, as_of: date) -> TrajectFacts:
         relapses=tuple(relapses),
         returned_on=returned,
         definitive_incapacity_on=known(facts.definitive_incapacity_on),
+        examinations=tuple(e for e in facts.examinations if e.on <= as_of),
+        welzijnsactoren_on=upto(facts.welzijnsactoren_on),
+        progressive_return_on=upto(facts.progressive_return_on),
         formal=None
         if f is None
         else replace(
@@ -1235,6 +1528,11 @@ def test_property_only_facts_dated_on_or_before_as_of_count(facts, offset, manda
     assert evaluate(facts, as_of, mandatory_from=mandatory_from) == evaluate(
         known_on(facts, as_of), as_of, mandatory_from=mandatory_from
     )
+    assert summarize(facts, as_of, mandatory_from=mandatory_from) == summarize(
+        known_on(facts, as_of), as_of, mandatory_from=mandatory_from
+    )
+    for requester in AANVRAGERS:
+        assert formal_start(facts, as_of, requester) == formal_start(known_on(facts, as_of), as_of, requester)
 
 
 @PROPERTY
