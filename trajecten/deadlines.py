@@ -374,7 +374,8 @@ def _entity_day(facts: TrajectFacts, start: date, as_of: date) -> date:
 
 
 def entity_may_start_from(facts: TrajectFacts, as_of: date) -> date | None:
-    """The day the entity may (or might) start a formal trajectory; None when not incapacitated."""
+    """The day the entity may start a formal trajectory in the current incapacity (it may lie after
+    ``as_of``); None when the staff member is not unable to work on ``as_of``."""
     start = uninterrupted_incapacity_start(facts, as_of)
     return None if start is None else _entity_day(facts, start, as_of)
 
