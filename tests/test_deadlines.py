@@ -74,6 +74,7 @@ from trajecten.deadlines import (
     add_months,
     at_work,
     evaluate,
+    first_in_force,
     formal_start,
     incapacity_periods,
     summarize,
@@ -2278,6 +2279,43 @@ def test_property_only_facts_dated_on_or_before_as_of_count(facts, offset, manda
     )
     for requester in AANVRAGERS:
         assert formal_start(facts, as_of, requester) == formal_start(known_on(facts, as_of), as_of, requester)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    facts=traject_facts(kinds=(INFORMEEL,)),
+    offset=st.integers(min_value=0, max_value=300),
+    mandatory_from=MANDATORY_FROM,
+)
+def test_property_first_in_force_is_the_first_day_a_flag_was_on(facts, offset, mandatory_from):
+    """For reports ("became mandatory"): the same day as a day-by-day scan of the evaluations."""
+    as_of = facts.d0 + days(offset)
+    scan = [evaluate(facts, facts.d0 + days(n), mandatory_from=mandatory_from) for n in range(offset + 1)]
+    mandatory = next((ev.as_of for ev in scan if ev.formal_mandatory), None)
+    warning = next((ev.as_of for ev in scan if W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings), None)
+    assert first_in_force(facts, as_of, mandatory_from=mandatory_from) == (mandatory, warning)
+
+
+def test_first_in_force_remembers_an_obligation_that_ended():
+    # EARLY: in force from 10/04; back at work 01/05, then a new period from 20/05. Still "became mandatory".
+    facts = replace(EARLY, relapses=(Relapse(date(2024, 5, 1), date(2024, 5, 20)),))
+    assert not evaluate(facts, date(2024, 6, 1), mandatory_from=date(2024, 1, 1)).formal_mandatory
+    assert first_in_force(facts, date(2024, 6, 1), mandatory_from=date(2024, 1, 1)) == (
+        date(2024, 4, 10),
+        None,
+    )
+    assert first_in_force(facts, date(2024, 12, 31)) == (None, date(2024, 4, 10))
+    assert first_in_force(facts, date(2024, 4, 9), mandatory_from=date(2024, 1, 1)) == (None, None)
+    # back at work before the in-force day: it never was in force
+    early_return = replace(EARLY, returned_on=date(2024, 4, 1))
+    assert first_in_force(early_return, date(2024, 12, 31), mandatory_from=date(2024, 1, 1)) == (None, None)
+    # ...until a relapse within 14 days: then from the relapse day
+    undone = replace(EARLY, relapses=(Relapse(date(2024, 4, 1), date(2024, 4, 12)),))
+    assert first_in_force(undone, date(2024, 12, 31), mandatory_from=date(2024, 1, 1)) == (
+        date(2024, 4, 12),
+        None,
+    )
+    assert first_in_force(formal(), date(2024, 12, 31), mandatory_from=date(2024, 1, 1)) == (None, None)
 
 
 @PROPERTY

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 DUE_SOON_DAYS = 7
@@ -686,6 +686,40 @@ def evaluate(
         period_start=current.start,
         at_work=working,
     )
+
+
+def first_in_force(
+    facts: TrajectFacts, as_of: date, *, mandatory_from: date | None = None
+) -> tuple[date | None, date | None]:
+    """The first day on or before ``as_of`` on which a formal trajectory was mandatory, and the first on
+    which the "would be mandatory, not yet in force" warning was (None: never). For reports ("became
+    mandatory"): an obligation no longer in force (back at work, a new period) still happened.
+
+    ``evaluate`` can only turn the flags on at an obligation's in-force day, at a relapse (the rules judge
+    again) or at a certificate of definitive incapacity (the entity may start earlier); those are the
+    only days to look at.
+    """
+    if facts.kind != INFORMEEL or facts.d0 is None:
+        return None, None
+    days = {r.relapsed_on for r in facts.relapses}
+    if facts.definitive_incapacity_on is not None:
+        days.add(facts.definitive_incapacity_on)
+    open_facts = replace(facts, closed_on=None)  # the candidate days; closure is judged on each day
+    for period in incapacity_periods(facts, as_of):
+        last = as_of if period.end is None else min(as_of, period.end)
+        ev = evaluate(open_facts, last, mandatory_from=mandatory_from)
+        entity_day = _entity_day(facts, period.start, last)
+        days |= {
+            o.in_force_from for o in obligations(ev.current_milestones, entity_day, None, broken_only=False)
+        }
+    mandatory = warning = None
+    for day in sorted(d for d in days if facts.d0 <= d <= as_of):
+        ev = evaluate(facts, day, mandatory_from=mandatory_from)
+        if mandatory is None and ev.formal_mandatory:
+            mandatory = day
+        if warning is None and ev.formal_warning_reasons:
+            warning = day
+    return mandatory, warning
 
 
 @dataclass(frozen=True)
