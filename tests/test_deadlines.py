@@ -262,17 +262,18 @@ def test_milestone_due_date(code, due, build):
     assert only(evaluate(build(None), due), code).due == due
 
 
-@pytest.mark.parametrize(
-    ("offset", "state"),
-    [
-        pytest.param(-8, NOT_YET_DUE, id="8-days-before"),
-        pytest.param(-7, DUE, id="7-days-before"),
-        pytest.param(-1, DUE, id="day-before"),
-        pytest.param(0, DUE, id="due-date"),
-        pytest.param(1, MISSED, id="day-after"),
-        pytest.param(2, MISSED, id="2-days-after"),
-    ],
-)
+# (days from the due date, state of a milestone not met)
+AROUND_DUE = [
+    pytest.param(-8, NOT_YET_DUE, id="8-days-before"),
+    pytest.param(-7, DUE, id="7-days-before"),
+    pytest.param(-1, DUE, id="day-before"),
+    pytest.param(0, DUE, id="due-date"),
+    pytest.param(1, MISSED, id="day-after"),
+    pytest.param(2, MISSED, id="2-days-after"),
+]
+
+
+@pytest.mark.parametrize(("offset", "state"), AROUND_DUE)
 @pytest.mark.parametrize(("code", "due", "build"), MILESTONE_CASES)
 def test_open_milestone_state_around_due_date(code, due, build, offset, state):
     m = only(evaluate(build(None), due + days(offset)), code)
@@ -426,55 +427,17 @@ def test_return_to_work_after_as_of_does_not_count():
     assert only(ev, GESPREK_2_MAANDEN).state == MISSED
 
 
+# start of the clock, info (+ 28 days), advies (+ 42 days), gesprek (+ 2 months), inschatting (+ 4 months)
 MONTH_END_STARTS = [
-    pytest.param(
-        date(2024, 1, 31),
-        date(2024, 2, 28),
-        date(2024, 3, 13),
-        date(2024, 3, 31),
-        date(2024, 5, 31),
-        id="31-jan",
-    ),
-    pytest.param(
-        date(2023, 12, 31),
-        date(2024, 1, 28),
-        date(2024, 2, 11),
-        date(2024, 2, 29),
-        date(2024, 4, 30),
-        id="31-dec-leap",
-    ),
-    pytest.param(
-        date(2022, 12, 31),
-        date(2023, 1, 28),
-        date(2023, 2, 11),
-        date(2023, 2, 28),
-        date(2023, 4, 30),
-        id="31-dec-common",
-    ),
-    pytest.param(
-        date(2023, 12, 30),
-        date(2024, 1, 27),
-        date(2024, 2, 10),
-        date(2024, 2, 29),
-        date(2024, 4, 30),
-        id="30-dec",
-    ),
-    pytest.param(
-        date(2024, 2, 29),
-        date(2024, 3, 28),
-        date(2024, 4, 11),
-        date(2024, 4, 29),
-        date(2024, 6, 29),
-        id="29-feb",
-    ),
-    pytest.param(
-        date(2024, 5, 31),
-        date(2024, 6, 28),
-        date(2024, 7, 12),
-        date(2024, 7, 31),
-        date(2024, 9, 30),
-        id="31-may",
-    ),
+    pytest.param(*map(date.fromisoformat, dates.split()), id=name)
+    for name, dates in [
+        ("31-jan", "2024-01-31  2024-02-28  2024-03-13  2024-03-31  2024-05-31"),
+        ("31-dec-leap", "2023-12-31  2024-01-28  2024-02-11  2024-02-29  2024-04-30"),
+        ("31-dec-common", "2022-12-31  2023-01-28  2023-02-11  2023-02-28  2023-04-30"),
+        ("30-dec", "2023-12-30  2024-01-27  2024-02-10  2024-02-29  2024-04-30"),
+        ("29-feb", "2024-02-29  2024-03-28  2024-04-11  2024-04-29  2024-06-29"),
+        ("31-may", "2024-05-31  2024-06-28  2024-07-12  2024-07-31  2024-09-30"),
+    ]
 ]
 
 
@@ -779,6 +742,11 @@ def test_formal_possible_entity_from_month_end(d0, entity_from):
     assert evaluate(informal(d0=d0), d0).formal_possible_entity_from == entity_from
     assert not evaluate(informal(d0=d0), entity_from - days(1)).formal_possible_entity
     assert evaluate(informal(d0=d0), entity_from).formal_possible_entity
+    # the same day for a request by the entity (registration or conversion)
+    assert formal_start(informal(d0=d0), entity_from - days(1), AANVRAGER_ENTITEIT) == FormalStart(
+        False, entity_from, R_NOG_GEEN_3_MAANDEN
+    )
+    assert formal_start(informal(d0=d0), entity_from, AANVRAGER_ENTITEIT).allowed
 
 
 def test_not_possible_once_back_at_work():
@@ -1110,25 +1078,6 @@ def test_new_period_terms_count_from_the_relapse_and_the_old_ones_stay_as_histor
     )
 
 
-@pytest.mark.parametrize(
-    ("as_of", "state"),
-    [
-        pytest.param(date(2024, 4, 4), NOT_YET_DUE, id="8-days-before"),
-        pytest.param(date(2024, 4, 5), DUE, id="7-days-before"),
-        pytest.param(date(2024, 4, 11), DUE, id="day-before"),
-        pytest.param(date(2024, 4, 12), DUE, id="due-date"),
-        pytest.param(date(2024, 4, 13), MISSED, id="day-after"),
-    ],
-)
-def test_new_period_info_term_around_its_due_date(as_of, state):
-    # The info given in the first period does not count for the second.
-    facts = informal(relapses=(Relapse(RESUMED, date(2024, 3, 15)),), info_arbeidsarts_on=(date(2024, 2, 1),))
-    ev = evaluate(facts, as_of)
-    assert only(ev, INFO_ARBEIDSARTS, period=1).met_on == date(2024, 2, 1)
-    assert current(ev, INFO_ARBEIDSARTS).state == state
-    assert (current(ev, INFO_ARBEIDSARTS) in ev.overdue) is (state == MISSED)
-
-
 def test_facts_of_the_new_period_do_not_change_the_history():
     # A conversation on 20/03 (new period) is no conversation of the first period.
     facts = informal(
@@ -1199,16 +1148,7 @@ INFORMAL_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("offset", "state"),
-    [
-        pytest.param(-8, NOT_YET_DUE, id="8-days-before"),
-        pytest.param(-7, DUE, id="7-days-before"),
-        pytest.param(-1, DUE, id="day-before"),
-        pytest.param(0, DUE, id="due-date"),
-        pytest.param(1, MISSED, id="day-after"),
-    ],
-)
+@pytest.mark.parametrize(("offset", "state"), AROUND_DUE)
 @pytest.mark.parametrize(("code", "due", "build"), INFORMAL_CASES)
 def test_second_period_milestone_state_around_due_date(code, due, build, offset, state):
     ev = evaluate(in_second_period(build(None)), due + days(offset))
@@ -1519,22 +1459,6 @@ def test_after_a_relapse_the_rules_judge_again(relapsed_on, mandatory, period):
 def test_formal_start_by_requester(kind, requester, on, expected):
     # INFORMEEL: the conversion of a running trajectory; FORMEEL: the facts of a directly registered one.
     assert formal_start(TrajectFacts(kind=kind, d0=date(2024, 1, 10)), on, requester) == expected
-
-
-@pytest.mark.parametrize(
-    ("d0", "entity_day"),
-    [
-        (date(2023, 11, 30), date(2024, 2, 29)),
-        (date(2022, 11, 30), date(2023, 2, 28)),
-        (date(2024, 3, 31), date(2024, 6, 30)),
-    ],
-)
-def test_formal_start_by_the_entity_at_month_ends(d0, entity_day):
-    facts = informal(d0=d0)
-    assert formal_start(facts, entity_day - days(1), AANVRAGER_ENTITEIT) == FormalStart(
-        False, entity_day, R_NOG_GEEN_3_MAANDEN
-    )
-    assert formal_start(facts, entity_day, AANVRAGER_ENTITEIT).allowed
 
 
 @pytest.mark.parametrize("requester", AANVRAGERS)
