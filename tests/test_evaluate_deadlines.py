@@ -228,3 +228,16 @@ def test_json_adds_periods_the_in_force_day_and_back_at_work(settings):
         False,
         None,
     )
+
+
+def test_text_output_marks_history_and_the_day_it_becomes_mandatory(settings):
+    settings.FORMEEL_VERPLICHT_VANAF = date(2026, 1, 1)
+    ent = EntiteitFactory(code="OMG")
+    relapsed = TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=ent), d0=date(2026, 1, 5))
+    m.Herval.objects.create(traject=relapsed, hervat_op=date(2026, 2, 2), datum=date(2026, 3, 2))
+    m.Inschatting.objects.create(traject=relapsed, datum=date(2026, 3, 9), uitkomst="stappen_mogelijk")
+    text = run("--as-of", "2026-05-10")
+    # stappenplan due 09/05 (09/03 + 2 months); the entity may start from 02/06 (02/03 + 3 months)
+    assert "formeel verplicht vanaf 02/06/2026" in text
+    assert "info_arbeidsarts         02/02/2026  met op 02/02/2026  (periode 1, historiek)" in text
+    assert "info_arbeidsarts         30/03/2026  missed\n" in text
