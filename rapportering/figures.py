@@ -196,9 +196,10 @@ def metrics_of(t: Traject, periode: Periode, mandatory_from: date | None) -> Met
             plans = [s.datum for s in t.stappenplan_set.all() if s.datum >= positive.datum]
             m.stappenplan_2m = bool(plans) and min(plans) <= dl.add_months(positive.datum, 2)
         as_of = min(periode.end, t.afgesloten_op or periode.end)
-        ev = dl.evaluate(replace(facts_of(t), closed_on=None), as_of, mandatory_from=mandatory_from)
-        m.verplicht = ev.formal_mandatory
-        m.waarschuwing = dl.W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings
+        verplicht, waarschuwing = dl.first_in_force(
+            replace(facts_of(t), closed_on=None), as_of, mandatory_from=mandatory_from
+        )
+        m.verplicht, m.waarschuwing = verplicht is not None, waarschuwing is not None
 
     returns = sorted(
         [h.hervat_op for h in t.herval_set.all()] + ([t.werkhervatting_op] if t.werkhervatting_op else [])

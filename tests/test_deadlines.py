@@ -1,7 +1,10 @@
-"""Unit tests of the pure deadline rules in ``trajecten.deadlines`` (no Django, no database).
+"""Unit tests of the pure deadline rules in ``trajecten.deadlines`` (no database; only the label test
+touches Django's translation machinery).
 
-The module docstring of ``trajecten.deadlines`` and ``shared/domain.md`` ("Deadlines", "The formal
-trajectory's own terms") are the specification. Hand-computed dates are written out in full on purpose:
+The module docstring of ``trajecten.deadlines``, the circular and ``shared/domain.md`` ("Deadlines", "The
+formal trajectory's own terms") are the specification; issue 10's rules (periods of incapacity, the
+obligation's in-force day, back at work, who may start a formal trajectory, the examination at the
+return, the coordinating coach) have a section each, with the day before, of and after every date. Hand-computed dates are written out in full on purpose:
 the expected values must not be derived with the code under test.
 """
 
@@ -16,10 +19,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trajecten.deadlines import (
+    AANVRAGER_BEHANDELEND_ARTS,
+    AANVRAGER_ENTITEIT,
+    AANVRAGER_PERSONEELSLID,
+    AANVRAGERS,
     ADVIES_EERSTE_GESPREK,
     BEOORDELING_DEFINITIEF,
     BEOORDELING_TIJDELIJK,
+    BEZOEK_VOOR_WERKHERVATTING,
     DUE,
+    FORMAL_START_REASONS,
     FORMEEL,
     FORMEEL_ANTWOORD,
     FORMEEL_BEOORDELING,
@@ -34,10 +43,18 @@ from trajecten.deadlines import (
     MILESTONE_CODES,
     MISSED,
     NOT_YET_DUE,
+    ONDERZOEK_BIJ_WERKHERVATTING,
+    ONDERZOEK_SOORTEN,
+    ONDERZOEK_WERKHERVATTING,
     PLAN,
     PREVENTIEF,
+    R_GEEN_ARBEIDSONGESCHIKTHEID,
+    R_NOG_GEEN_3_MAANDEN,
+    R_VOOR_D0,
+    R_WERK_HERVAT,
     STAPPENPLAN,
     VOLGEND_GESPREK,
+    W_COACH_MOET_COORDINEREN,
     W_FORMEEL_UITKOMST_NIET_BEREKEND,
     W_VERLENGING_NA_TERMIJN,
     W_VERLENGING_ZONDER_INSCHATTING,
@@ -45,13 +62,22 @@ from trajecten.deadlines import (
     WARNING_CODES,
     Assessment,
     Evaluation,
+    Examination,
     Extension,
     FormalFacts,
+    FormalStart,
     Milestone,
+    Period,
     Relapse,
+    Summary,
     TrajectFacts,
     add_months,
+    at_work,
     evaluate,
+    first_in_force,
+    formal_start,
+    incapacity_periods,
+    summarize,
     uninterrupted_incapacity_start,
 )
 
@@ -70,9 +96,17 @@ def formal(facts: FormalFacts | None = None, d0: date | None = date(2024, 1, 10)
     return TrajectFacts(kind=FORMEEL, d0=d0, formal=facts, **kw)
 
 
-def only(ev: Evaluation, code: str) -> Milestone:
-    found = [m for m in ev.milestones if m.code == code]
+def only(ev: Evaluation, code: str, period: int | None = None) -> Milestone:
+    """The one milestone with this code (of that period, when given)."""
+    found = [m for m in ev.milestones if m.code == code and period in (None, m.period)]
     assert len(found) == 1, f"expected one {code}, got {ev.milestones}"
+    return found[0]
+
+
+def current(ev: Evaluation, code: str) -> Milestone:
+    """The one current (not history) milestone with this code."""
+    found = [m for m in ev.current_milestones if m.code == code]
+    assert len(found) == 1, f"expected one current {code}, got {ev.milestones}"
     return found[0]
 
 
@@ -219,7 +253,8 @@ MILESTONE_CASES = [
 
 
 def test_every_milestone_code_is_covered():
-    assert {p.values[0] for p in MILESTONE_CASES} == set(MILESTONE_CODES)
+    # The onderzoek bij werkhervatting exists only from the return on (its due date): it has its own tests.
+    assert {p.values[0] for p in MILESTONE_CASES} | {ONDERZOEK_WERKHERVATTING} == set(MILESTONE_CODES)
 
 
 @pytest.mark.parametrize(("code", "due", "build"), MILESTONE_CASES)
@@ -227,17 +262,18 @@ def test_milestone_due_date(code, due, build):
     assert only(evaluate(build(None), due), code).due == due
 
 
-@pytest.mark.parametrize(
-    ("offset", "state"),
-    [
-        pytest.param(-8, NOT_YET_DUE, id="8-days-before"),
-        pytest.param(-7, DUE, id="7-days-before"),
-        pytest.param(-1, DUE, id="day-before"),
-        pytest.param(0, DUE, id="due-date"),
-        pytest.param(1, MISSED, id="day-after"),
-        pytest.param(2, MISSED, id="2-days-after"),
-    ],
-)
+# (days from the due date, state of a milestone not met)
+AROUND_DUE = [
+    pytest.param(-8, NOT_YET_DUE, id="8-days-before"),
+    pytest.param(-7, DUE, id="7-days-before"),
+    pytest.param(-1, DUE, id="day-before"),
+    pytest.param(0, DUE, id="due-date"),
+    pytest.param(1, MISSED, id="day-after"),
+    pytest.param(2, MISSED, id="2-days-after"),
+]
+
+
+@pytest.mark.parametrize(("offset", "state"), AROUND_DUE)
 @pytest.mark.parametrize(("code", "due", "build"), MILESTONE_CASES)
 def test_open_milestone_state_around_due_date(code, due, build, offset, state):
     m = only(evaluate(build(None), due + days(offset)), code)
@@ -308,8 +344,19 @@ def test_milestone_as_dict():
         "due": "2024-03-10",
         "state": MET,
         "met_on": "2024-03-11",
+        "period": 1,
+        "period_start": None,
+        "history": False,
     }
     assert Milestone(INFO_ARBEIDSARTS, date(2024, 2, 7), MISSED).as_dict()["met_on"] is None
+    history = Milestone(
+        INFO_ARBEIDSARTS, date(2024, 4, 12), MISSED, period=2, period_start=date(2024, 3, 15), history=True
+    )
+    assert {k: history.as_dict()[k] for k in ("period", "period_start", "history")} == {
+        "period": 2,
+        "period_start": "2024-03-15",
+        "history": True,
+    }
 
 
 # --- advisory first conversation ---------------------------------------------------------------------
@@ -363,7 +410,9 @@ def test_assessment_counts_as_a_conversation():
     "code", [INFO_ARBEIDSARTS, ADVIES_EERSTE_GESPREK, GESPREK_2_MAANDEN, INSCHATTING_4_MAANDEN]
 )
 def test_return_to_work_before_due_meets_the_term(facts, code):
-    m = only(evaluate(facts, date(2024, 6, 1)), code)
+    # The relapse of 20/02 came 19 days after the return: it starts a new period, and the terms of the
+    # first period stay met by the return.
+    m = only(evaluate(facts, date(2024, 6, 1)), code, period=1)
     assert (m.state, m.met_on, m.late) == (MET, date(2024, 2, 1), False)
 
 
@@ -378,62 +427,38 @@ def test_return_to_work_after_as_of_does_not_count():
     assert only(ev, GESPREK_2_MAANDEN).state == MISSED
 
 
-@pytest.mark.parametrize(
-    ("d0", "info", "advies", "gesprek", "inschatting"),
-    [
-        pytest.param(
-            date(2024, 1, 31),
-            date(2024, 2, 28),
-            date(2024, 3, 13),
-            date(2024, 3, 31),
-            date(2024, 5, 31),
-            id="31-jan",
-        ),
-        pytest.param(
-            date(2023, 12, 31),
-            date(2024, 1, 28),
-            date(2024, 2, 11),
-            date(2024, 2, 29),
-            date(2024, 4, 30),
-            id="31-dec-leap",
-        ),
-        pytest.param(
-            date(2022, 12, 31),
-            date(2023, 1, 28),
-            date(2023, 2, 11),
-            date(2023, 2, 28),
-            date(2023, 4, 30),
-            id="31-dec-common",
-        ),
-        pytest.param(
-            date(2023, 12, 30),
-            date(2024, 1, 27),
-            date(2024, 2, 10),
-            date(2024, 2, 29),
-            date(2024, 4, 30),
-            id="30-dec",
-        ),
-        pytest.param(
-            date(2024, 2, 29),
-            date(2024, 3, 28),
-            date(2024, 4, 11),
-            date(2024, 4, 29),
-            date(2024, 6, 29),
-            id="29-feb",
-        ),
-        pytest.param(
-            date(2024, 5, 31),
-            date(2024, 6, 28),
-            date(2024, 7, 12),
-            date(2024, 7, 31),
-            date(2024, 9, 30),
-            id="31-may",
-        ),
-    ],
-)
+# start of the clock, info (+ 28 days), advies (+ 42 days), gesprek (+ 2 months), inschatting (+ 4 months)
+MONTH_END_STARTS = [
+    pytest.param(*map(date.fromisoformat, dates.split()), id=name)
+    for name, dates in [
+        ("31-jan", "2024-01-31  2024-02-28  2024-03-13  2024-03-31  2024-05-31"),
+        ("31-dec-leap", "2023-12-31  2024-01-28  2024-02-11  2024-02-29  2024-04-30"),
+        ("31-dec-common", "2022-12-31  2023-01-28  2023-02-11  2023-02-28  2023-04-30"),
+        ("30-dec", "2023-12-30  2024-01-27  2024-02-10  2024-02-29  2024-04-30"),
+        ("29-feb", "2024-02-29  2024-03-28  2024-04-11  2024-04-29  2024-06-29"),
+        ("31-may", "2024-05-31  2024-06-28  2024-07-12  2024-07-31  2024-09-30"),
+    ]
+]
+
+
+@pytest.mark.parametrize(("d0", "info", "advies", "gesprek", "inschatting"), MONTH_END_STARTS)
 def test_month_end_d0(d0, info, advies, gesprek, inschatting):
     ev = evaluate(informal(d0=d0), d0)
     assert {m.code: m.due for m in ev.milestones} == {
+        INFO_ARBEIDSARTS: info,
+        ADVIES_EERSTE_GESPREK: advies,
+        GESPREK_2_MAANDEN: gesprek,
+        INSCHATTING_4_MAANDEN: inschatting,
+    }
+
+
+@pytest.mark.parametrize(("start", "info", "advies", "gesprek", "inschatting"), MONTH_END_STARTS)
+def test_month_end_relapse_starts_the_same_terms(start, info, advies, gesprek, inschatting):
+    # Back at work from 60 to 20 days before `start`, unable again on `start`: a new period from `start`.
+    facts = informal(d0=start - days(100), relapses=(Relapse(start - days(60), start),))
+    ev = evaluate(facts, start)
+    assert (ev.period, ev.period_start) == (2, start)
+    assert {m.code: m.due for m in ev.current_milestones} == {
         INFO_ARBEIDSARTS: info,
         ADVIES_EERSTE_GESPREK: advies,
         GESPREK_2_MAANDEN: gesprek,
@@ -717,6 +742,11 @@ def test_formal_possible_entity_from_month_end(d0, entity_from):
     assert evaluate(informal(d0=d0), d0).formal_possible_entity_from == entity_from
     assert not evaluate(informal(d0=d0), entity_from - days(1)).formal_possible_entity
     assert evaluate(informal(d0=d0), entity_from).formal_possible_entity
+    # the same day for a request by the entity (registration or conversion)
+    assert formal_start(informal(d0=d0), entity_from - days(1), AANVRAGER_ENTITEIT) == FormalStart(
+        False, entity_from, R_NOG_GEEN_3_MAANDEN
+    )
+    assert formal_start(informal(d0=d0), entity_from, AANVRAGER_ENTITEIT).allowed
 
 
 def test_not_possible_once_back_at_work():
@@ -971,6 +1001,683 @@ def test_closed_after_as_of_evaluates_normally():
 
 
 # ---------------------------------------------------------------------------------------------------
+# Periods of incapacity: a relapse on or after the 14th day after a return starts a new period
+# ---------------------------------------------------------------------------------------------------
+
+RESUMED = date(2024, 3, 1)  # D0 10/01/2024, back at work 01/03/2024
+
+
+@pytest.mark.parametrize(
+    ("relapsed_on", "periods"),
+    [
+        pytest.param(date(2024, 3, 2), (Period(1, date(2024, 1, 10)),), id="next-day-same-period"),
+        pytest.param(
+            date(2024, 3, 14), (Period(1, date(2024, 1, 10)),), id="day-14-of-the-return-same-period"
+        ),
+        pytest.param(
+            date(2024, 3, 15),
+            (Period(1, date(2024, 1, 10), date(2024, 3, 14)), Period(2, date(2024, 3, 15))),
+            id="14-days-after-the-return-new-period",
+        ),
+        pytest.param(
+            date(2024, 3, 16),
+            (Period(1, date(2024, 1, 10), date(2024, 3, 15)), Period(2, date(2024, 3, 16))),
+            id="15-days-after",
+        ),
+    ],
+)
+def test_a_relapse_from_the_14th_day_after_the_return_starts_a_new_period(relapsed_on, periods):
+    facts = informal(relapses=(Relapse(RESUMED, relapsed_on),))
+    assert incapacity_periods(facts, date(2024, 6, 1)) == periods
+    ev = evaluate(facts, date(2024, 6, 1))
+    assert (ev.period, ev.period_start, ev.at_work) == (periods[-1].number, periods[-1].start, False)
+    # the same 14-day rule as the 3 months of uninterrupted incapacity
+    assert uninterrupted_incapacity_start(facts, date(2024, 6, 1)) == periods[-1].start
+
+
+def test_periods_are_numbered_in_order_and_a_relapse_counts_from_its_own_date():
+    facts = informal(
+        relapses=(
+            Relapse(date(2024, 3, 1), date(2024, 3, 20)),  # new period from 20/03
+            Relapse(date(2024, 5, 1), date(2024, 5, 5)),  # within 14 days: the same period
+            Relapse(date(2024, 7, 1), date(2024, 8, 1)),  # new period from 01/08
+        )
+    )
+    assert incapacity_periods(facts, date(2024, 7, 31)) == (
+        Period(1, date(2024, 1, 10), date(2024, 3, 19)),
+        Period(2, date(2024, 3, 20)),
+    )
+    assert at_work(facts, date(2024, 7, 31))
+    assert incapacity_periods(facts, date(2024, 8, 1))[-1] == Period(3, date(2024, 8, 1))
+    assert not at_work(facts, date(2024, 8, 1))
+    assert incapacity_periods(informal(d0=None), date(2024, 8, 1)) == ()
+
+
+def test_new_period_terms_count_from_the_relapse_and_the_old_ones_stay_as_history():
+    facts = informal(relapses=(Relapse(RESUMED, date(2024, 3, 15)),))
+    ev = evaluate(facts, date(2024, 3, 15))
+    assert [(m.code, m.due, m.state, m.met_on, m.late, m.period, m.history) for m in ev.milestones] == [
+        # the first period, as it stood: every term met by the return of 01/03 (late for two of them)
+        (INFO_ARBEIDSARTS, date(2024, 2, 7), MET, RESUMED, True, 1, True),
+        (ADVIES_EERSTE_GESPREK, date(2024, 2, 21), MET, RESUMED, True, 1, True),
+        (GESPREK_2_MAANDEN, date(2024, 3, 10), MET, RESUMED, False, 1, True),
+        (INSCHATTING_4_MAANDEN, date(2024, 5, 10), MET, RESUMED, False, 1, True),
+        # the new period: 15/03 + 28 days, + 42 days, + 2 months, + 4 months
+        (INFO_ARBEIDSARTS, date(2024, 4, 12), NOT_YET_DUE, None, False, 2, False),
+        (ADVIES_EERSTE_GESPREK, date(2024, 4, 26), NOT_YET_DUE, None, False, 2, False),
+        (GESPREK_2_MAANDEN, date(2024, 5, 15), NOT_YET_DUE, None, False, 2, False),
+        (INSCHATTING_4_MAANDEN, date(2024, 7, 15), NOT_YET_DUE, None, False, 2, False),
+    ]
+    assert {m.period_start for m in ev.milestones} == {date(2024, 1, 10), date(2024, 3, 15)}
+    assert ev.current_milestones == ev.milestones[4:]
+    assert (ev.overdue, ev.due_soon, ev.most_urgent_due) == ((), (), date(2024, 4, 12))
+    assert ev.current(INFO_ARBEIDSARTS).due == date(2024, 4, 12)
+    # if nothing changes, the new 4-month term (15/07) gives the "would be mandatory" warning from 16/07
+    assert summarize(facts, date(2024, 3, 15)) == Summary(
+        date(2024, 4, 12), INFO_ARBEIDSARTS, None, date(2024, 7, 16)
+    )
+
+
+def test_facts_of_the_new_period_do_not_change_the_history():
+    # A conversation on 20/03 (new period) is no conversation of the first period.
+    facts = informal(
+        relapses=(Relapse(date(2024, 2, 20), date(2024, 3, 15)),), conversations=(date(2024, 3, 20),)
+    )
+    ev = evaluate(facts, date(2024, 6, 1))
+    assert only(ev, GESPREK_2_MAANDEN, period=1).met_on == date(2024, 2, 20)  # the return
+    assert only(ev, GESPREK_2_MAANDEN, period=2).met_on == date(2024, 3, 20)
+
+
+def test_stappenplan_of_a_new_period_needs_a_new_positive_assessment():
+    first = Assessment(date(2024, 2, 1), steps_possible=True)  # stappenplan due 01/04, in period 1
+    facts = informal(assessments=(first,), relapses=(Relapse(RESUMED, date(2024, 3, 15)),))
+    ev = evaluate(facts, date(2024, 6, 1), mandatory_from=date(2024, 1, 1))
+    assert [(m.due, m.state, m.met_on, m.period) for m in ev.milestones if m.code == STAPPENPLAN] == [
+        (date(2024, 4, 1), MET, RESUMED, 1)
+    ]
+    assert ev.current(STAPPENPLAN) is None and not ev.formal_mandatory
+
+    again = replace(facts, assessments=(first, Assessment(date(2024, 3, 31), steps_possible=True)))
+    ev = evaluate(again, date(2024, 6, 1), mandatory_from=date(2024, 1, 1))
+    m = current(ev, STAPPENPLAN)
+    assert (m.due, m.state, m.period) == (date(2024, 5, 31), MISSED, 2)
+    # The entity may start only from 15/06 (15/03 + 3 months): mandatory from then, not from 01/06.
+    assert (ev.formal_mandatory, ev.formal_mandatory_from, ev.formal_possible_entity_from) == (
+        False,
+        date(2024, 6, 15),
+        date(2024, 6, 15),
+    )
+    assert evaluate(again, date(2024, 6, 15), mandatory_from=date(2024, 1, 1)).formal_mandatory
+
+
+def test_an_extension_of_the_earlier_period_does_not_move_the_new_term():
+    facts = informal(
+        assessments=(Assessment(date(2024, 2, 1), steps_possible=True), Assessment(date(2024, 3, 20), True)),
+        extensions=(Extension(date(2024, 2, 15), date(2024, 6, 30)),),
+        relapses=(Relapse(date(2024, 2, 20), date(2024, 3, 15)),),
+    )
+    ev = evaluate(facts, date(2024, 5, 21))
+    assert only(ev, STAPPENPLAN, period=1).due == date(2024, 6, 30)  # extended within period 1
+    assert (current(ev, STAPPENPLAN).due, current(ev, STAPPENPLAN).state) == (date(2024, 5, 20), MISSED)
+    # missed on 20/05, but the entity may start only from 15/06 (15/03 + 3 months): nothing in force yet
+    assert (ev.warnings, ev.formal_warning_from) == ((), date(2024, 6, 15))
+
+
+# The informal cases above, repeated in a second period: D0 01/09/2023, back at work 01/12/2023, unable
+# again 10/01/2024 (40 days later), so the second period starts on the cases' D0. Every kind of fact in
+# the first period is there to show that none counts for the second.
+def in_second_period(facts: TrajectFacts) -> TrajectFacts:
+    return replace(
+        facts,
+        d0=date(2023, 9, 1),
+        relapses=(Relapse(date(2023, 12, 1), date(2024, 1, 10)), *facts.relapses),
+        conversations=(date(2023, 10, 1), *facts.conversations),
+        info_arbeidsarts_on=(date(2023, 9, 20), *facts.info_arbeidsarts_on),
+        assessments=(
+            Assessment(date(2023, 10, 1), steps_possible=True),
+            Assessment(date(2023, 10, 15), steps_possible=False, next_conversation_on=date(2024, 4, 1)),
+            *facts.assessments,
+        ),
+        stappenplannen=(date(2023, 11, 1), *facts.stappenplannen),
+        extensions=(Extension(date(2023, 11, 20), date(2024, 5, 1)), *facts.extensions),
+    )
+
+
+INFORMAL_CASES = [
+    p for p in MILESTONE_CASES if p.values[0] not in (FORMEEL_BEOORDELING, FORMEEL_PLAN, FORMEEL_ANTWOORD)
+]
+
+
+@pytest.mark.parametrize(("offset", "state"), AROUND_DUE)
+@pytest.mark.parametrize(("code", "due", "build"), INFORMAL_CASES)
+def test_second_period_milestone_state_around_due_date(code, due, build, offset, state):
+    ev = evaluate(in_second_period(build(None)), due + days(offset))
+    m = current(ev, code)
+    assert (m.due, m.state, m.met_on, m.period, m.period_start) == (due, state, None, 2, date(2024, 1, 10))
+
+
+@pytest.mark.parametrize(("met_offset", "late"), [(-3, False), (0, False), (1, True)])
+@pytest.mark.parametrize(("code", "due", "build"), INFORMAL_CASES)
+def test_second_period_milestone_met_on_time_or_late(code, due, build, met_offset, late):
+    met_on = due + days(met_offset)
+    m = current(evaluate(in_second_period(build(met_on)), due + days(30)), code)
+    assert (m.state, m.met_on, m.late) == (MET, met_on, late)
+
+
+# ---------------------------------------------------------------------------------------------------
+# A return undone by a relapse within 14 days: the period goes on and the return meets no term
+# ---------------------------------------------------------------------------------------------------
+
+SHORT_RETURN = Relapse(date(2024, 2, 20), date(2024, 2, 25))  # D0 10/01/2024
+
+
+def test_a_return_undone_within_14_days_meets_no_term():
+    facts = informal(relapses=(SHORT_RETURN,))
+    during = evaluate(facts, date(2024, 2, 24))  # back at work, the relapse not there yet
+    assert during.at_work and current(during, GESPREK_2_MAANDEN).met_on == date(2024, 2, 20)
+    after = evaluate(facts, date(2024, 2, 25))
+    assert (after.period, after.at_work) == (1, False)
+    assert [(m.code, m.due, m.state) for m in after.milestones] == [
+        (INFO_ARBEIDSARTS, date(2024, 2, 7), MISSED),
+        (ADVIES_EERSTE_GESPREK, date(2024, 2, 21), MISSED),
+        (GESPREK_2_MAANDEN, date(2024, 3, 10), NOT_YET_DUE),
+        (INSCHATTING_4_MAANDEN, date(2024, 5, 10), NOT_YET_DUE),
+    ]
+    assert current(evaluate(facts, date(2024, 3, 3)), GESPREK_2_MAANDEN).state == DUE
+    assert current(evaluate(facts, date(2024, 3, 11)), GESPREK_2_MAANDEN).state == MISSED
+    with_conversation = replace(facts, conversations=(date(2024, 3, 5),))
+    assert current(evaluate(with_conversation, date(2024, 3, 11)), GESPREK_2_MAANDEN).met_on == date(
+        2024, 3, 5
+    )
+
+
+@pytest.mark.parametrize(
+    ("relapsed_on", "met_by_the_return"),
+    [
+        pytest.param(date(2024, 3, 14), False, id="day-14-of-the-return"),
+        pytest.param(date(2024, 3, 15), True, id="14-days-after-the-return"),
+    ],
+)
+def test_the_14_day_rule_decides_whether_the_return_met_the_terms(relapsed_on, met_by_the_return):
+    ev = evaluate(informal(relapses=(Relapse(RESUMED, relapsed_on),)), date(2024, 3, 20))
+    m = only(ev, GESPREK_2_MAANDEN, period=1)  # due 10/03, while back at work
+    assert (m.state, m.met_on, m.history) == (
+        (MET, RESUMED, True) if met_by_the_return else (MISSED, None, False)
+    )
+
+
+def test_a_short_return_meets_neither_the_next_conversation_nor_the_stappenplan():
+    negative = Assessment(date(2024, 2, 1), steps_possible=False, next_conversation_on=date(2024, 3, 1))
+    positive = Assessment(date(2024, 2, 5), steps_possible=True)  # stappenplan due 05/04
+    facts = informal(assessments=(negative, positive), relapses=(SHORT_RETURN,))
+    ev = evaluate(facts, date(2024, 4, 6), mandatory_from=date(2024, 1, 1))
+    # the positive assessment of 05/02 is the conversation after the negative one
+    assert current(ev, VOLGEND_GESPREK).met_on == date(2024, 2, 5)
+    assert current(ev, STAPPENPLAN).state == MISSED
+    # the relapse within 14 days did not interrupt: the entity may start from 10/04, the obligation too
+    assert (ev.formal_mandatory, ev.formal_mandatory_from) == (False, date(2024, 4, 10))
+    assert evaluate(facts, date(2024, 4, 10), mandatory_from=date(2024, 1, 1)).formal_mandatory
+
+
+# ---------------------------------------------------------------------------------------------------
+# The obligation is in force only from the day the entity may start a formal trajectory
+# ---------------------------------------------------------------------------------------------------
+
+# D0 10/01/2024, positive assessment 24/01: the stappenplan term ends 24/03, the entity may start 10/04.
+EARLY = informal(assessments=(Assessment(date(2024, 1, 24), steps_possible=True),))
+
+
+@pytest.mark.parametrize(
+    ("as_of", "mandatory", "day"),
+    [
+        pytest.param(date(2024, 3, 24), False, None, id="term-last-day"),
+        pytest.param(date(2024, 3, 25), False, date(2024, 4, 10), id="term-missed-not-yet-in-force"),
+        pytest.param(date(2024, 4, 9), False, date(2024, 4, 10), id="day-before-the-entity-may-start"),
+        pytest.param(date(2024, 4, 10), True, date(2024, 4, 10), id="the-entity-may-start"),
+        pytest.param(date(2024, 4, 11), True, date(2024, 4, 10), id="day-after"),
+    ],
+)
+def test_obligation_in_force_only_from_the_day_the_entity_may_start(as_of, mandatory, day):
+    ev = evaluate(EARLY, as_of, mandatory_from=date(2024, 1, 1))
+    assert (ev.formal_mandatory, ev.formal_mandatory_from) == (mandatory, day)
+    assert ev.formal_mandatory_reasons == ((STAPPENPLAN,) if mandatory else ())
+    assert (ev.warnings, ev.formal_warning_reasons, ev.formal_warning_from) == ((), (), None)
+    assert ev.formal_possible_entity is (as_of >= date(2024, 4, 10))
+    # never mandatory while the conversion form would refuse the entity's request
+    assert formal_start(EARLY, as_of, AANVRAGER_ENTITEIT).allowed is (as_of >= date(2024, 4, 10))
+
+
+@pytest.mark.parametrize(
+    ("setting", "mandatory"),
+    [
+        pytest.param(date(2024, 3, 25), True, id="from-the-day-after-the-term"),
+        pytest.param(date(2024, 4, 1), True, id="between-term-and-in-force-day"),
+        pytest.param(date(2024, 4, 9), True, id="day-before-in-force"),
+        pytest.param(date(2024, 4, 10), True, id="on-the-in-force-day"),
+        pytest.param(date(2024, 4, 11), False, id="day-after-in-force"),
+        pytest.param(None, False, id="not-fixed"),
+    ],
+)
+def test_the_setting_is_compared_with_the_in_force_day(setting, mandatory):
+    ev = evaluate(EARLY, date(2024, 4, 10), mandatory_from=setting)
+    assert ev.formal_mandatory is mandatory
+    if mandatory:
+        assert (ev.formal_mandatory_from, ev.formal_warning_from, ev.warnings) == (
+            date(2024, 4, 10),
+            None,
+            (),
+        )
+    else:
+        assert (ev.formal_mandatory_from, ev.formal_warning_from) == (None, date(2024, 4, 10))
+        assert (ev.warnings, ev.formal_warning_reasons) == (
+            (W_VERPLICHT_NOG_NIET_VAN_KRACHT,),
+            (STAPPENPLAN,),
+        )
+    before = evaluate(EARLY, date(2024, 4, 9), mandatory_from=setting)
+    assert (before.formal_mandatory, before.warnings) == (False, ())
+
+
+@pytest.mark.parametrize(
+    ("definitive", "as_of", "mandatory", "day"),
+    [
+        pytest.param(date(2024, 3, 1), date(2024, 3, 24), False, None, id="certificate-term-running"),
+        pytest.param(
+            date(2024, 3, 1), date(2024, 3, 25), True, date(2024, 3, 25), id="certificate-day-after-term"
+        ),
+        pytest.param(
+            date(2024, 3, 30), date(2024, 3, 29), False, date(2024, 4, 10), id="certificate-not-yet"
+        ),
+        pytest.param(date(2024, 3, 30), date(2024, 3, 30), True, date(2024, 3, 30), id="certificate-day"),
+        pytest.param(
+            date(2024, 3, 30), date(2024, 3, 31), True, date(2024, 3, 30), id="certificate-day-after"
+        ),
+        pytest.param(
+            date(2024, 5, 1), date(2024, 4, 10), True, date(2024, 4, 10), id="certificate-after-3-months"
+        ),
+    ],
+)
+def test_a_certificate_of_definitive_incapacity_brings_the_in_force_day_forward(
+    definitive, as_of, mandatory, day
+):
+    ev = evaluate(replace(EARLY, definitive_incapacity_on=definitive), as_of, mandatory_from=date(2024, 1, 1))
+    assert (ev.formal_mandatory, ev.formal_mandatory_from) == (mandatory, day)
+
+
+@pytest.mark.parametrize(
+    ("d0", "entity_day"),
+    [
+        pytest.param(date(2023, 11, 30), date(2024, 2, 29), id="30-nov-leap"),
+        pytest.param(date(2022, 11, 30), date(2023, 2, 28), id="30-nov-common"),
+        pytest.param(date(2023, 11, 29), date(2024, 2, 29), id="29-nov-leap"),
+        pytest.param(date(2024, 5, 31), date(2024, 8, 31), id="31-may"),
+        pytest.param(date(2024, 10, 31), date(2025, 1, 31), id="31-oct-new-year"),
+    ],
+)
+def test_in_force_day_at_month_ends(d0, entity_day):
+    # Positive assessment the day after D0: the term ends a month before the entity may start.
+    facts = informal(d0=d0, assessments=(Assessment(d0 + days(1), steps_possible=True),))
+    before = evaluate(facts, entity_day - days(1), mandatory_from=date(2020, 1, 1))
+    assert (before.formal_mandatory, before.formal_mandatory_from) == (False, entity_day)
+    on = evaluate(facts, entity_day, mandatory_from=date(2020, 1, 1))
+    assert (on.formal_mandatory, on.formal_mandatory_from) == (True, entity_day)
+
+
+def test_four_month_term_is_in_force_the_day_after_it():
+    # D0 + 4 months always lies after D0 + 3 months: the obligation arises the day after the term.
+    ev = evaluate(NO_ASSESSMENT, date(2024, 5, 11), mandatory_from=date(2024, 1, 1))
+    assert (ev.formal_mandatory, ev.formal_mandatory_from) == (True, date(2024, 5, 11))
+    ev = evaluate(NO_ASSESSMENT, date(2024, 5, 10), mandatory_from=date(2024, 1, 1))
+    assert (ev.formal_mandatory, ev.formal_mandatory_from) == (False, None)
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        pytest.param(
+            date(2024, 1, 1), Summary(date(2024, 2, 7), INFO_ARBEIDSARTS, date(2024, 4, 10), None), id="set"
+        ),
+        pytest.param(
+            date(2024, 4, 11),
+            Summary(date(2024, 2, 7), INFO_ARBEIDSARTS, None, date(2024, 4, 10)),
+            id="later",
+        ),
+        pytest.param(
+            None, Summary(date(2024, 2, 7), INFO_ARBEIDSARTS, None, date(2024, 4, 10)), id="not-fixed"
+        ),
+    ],
+)
+def test_summary_names_the_in_force_day(setting, expected):
+    # Read on 01/02, before the stappenplan term (24/03) has even ended: the badge comes on 10/04.
+    assert summarize(EARLY, date(2024, 2, 1), mandatory_from=setting) == expected
+    assert summarize(EARLY, date(2024, 3, 30), mandatory_from=setting) == replace(
+        expected, next_due=date(2024, 2, 7)
+    )
+
+
+def test_summary_with_two_triggers_one_warning_and_one_obligation():
+    # A positive assessment only on 01/06: the 4-month term (10/05) was met late, in force 11/05, before
+    # the setting (01/07): a warning; the stappenplan term ends 01/08, in force 02/08: an obligation.
+    facts = informal(conversations=(date(2024, 1, 24),), assessments=(Assessment(date(2024, 6, 1), True),))
+    s = summarize(facts, date(2024, 6, 5), mandatory_from=date(2024, 7, 1))
+    assert (s.mandatory_from, s.warning_from) == (date(2024, 8, 2), date(2024, 5, 11))
+    ev = evaluate(facts, date(2024, 6, 5), mandatory_from=date(2024, 7, 1))
+    assert (ev.formal_warning_reasons, ev.formal_warning_from) == (
+        (INSCHATTING_4_MAANDEN,),
+        date(2024, 5, 11),
+    )
+    assert (ev.formal_mandatory, ev.formal_mandatory_from) == (False, None)  # the stappenplan term still runs
+    ev = evaluate(facts, date(2024, 8, 2), mandatory_from=date(2024, 7, 1))
+    assert (ev.formal_mandatory_reasons, ev.formal_warning_reasons) == (
+        (STAPPENPLAN,),
+        (INSCHATTING_4_MAANDEN,),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Back at work: no obligation and no warning; after a relapse the rules judge again
+# ---------------------------------------------------------------------------------------------------
+
+BACK = replace(NO_ASSESSMENT, returned_on=date(2024, 6, 1))  # the 4-month term was missed on 10/05
+
+
+@pytest.mark.parametrize("setting", [date(2024, 1, 1), None])
+@pytest.mark.parametrize(
+    ("as_of", "flagged"),
+    [
+        pytest.param(date(2024, 5, 31), True, id="day-before-the-return"),
+        pytest.param(date(2024, 6, 1), False, id="day-of-the-return"),
+        pytest.param(date(2024, 6, 2), False, id="day-after"),
+        pytest.param(date(2025, 1, 1), False, id="months-later"),
+    ],
+)
+def test_no_obligation_or_warning_while_back_at_work(setting, as_of, flagged):
+    ev = evaluate(BACK, as_of, mandatory_from=setting)
+    assert ev.at_work is not flagged
+    assert (ev.formal_mandatory or W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings) is flagged
+    in_force = date(2024, 5, 11) if flagged else None
+    assert (ev.formal_mandatory_from or ev.formal_warning_from) == in_force
+    s = summarize(BACK, as_of, mandatory_from=setting)
+    assert (s.mandatory_from or s.warning_from) == in_force
+    # the return met the 4-month term late; it is no obligation while the staff member works
+    if not flagged:
+        assert (current(ev, INSCHATTING_4_MAANDEN).met_on, current(ev, INSCHATTING_4_MAANDEN).late) == (
+            date(2024, 6, 1),
+            True,
+        )
+        assert s.next_due is None
+
+
+@pytest.mark.parametrize(
+    ("relapsed_on", "mandatory", "period"),
+    [
+        pytest.param(date(2024, 6, 10), True, 1, id="within-14-days-judged-again"),
+        pytest.param(date(2024, 6, 14), True, 1, id="day-14-of-the-return"),
+        pytest.param(date(2024, 6, 15), False, 2, id="new-period-starts-fresh"),
+    ],
+)
+def test_after_a_relapse_the_rules_judge_again(relapsed_on, mandatory, period):
+    facts = replace(NO_ASSESSMENT, relapses=(Relapse(date(2024, 6, 1), relapsed_on),))
+    ev = evaluate(facts, relapsed_on, mandatory_from=date(2024, 1, 1))
+    assert (ev.formal_mandatory, ev.period, ev.at_work) == (mandatory, period, False)
+    assert ev.formal_mandatory_from == (date(2024, 5, 11) if mandatory else None)
+    if not mandatory:  # the new period's 4-month term: 15/06 + 4 months
+        assert current(ev, INSCHATTING_4_MAANDEN).due == date(2024, 10, 15)
+        assert summarize(facts, relapsed_on, mandatory_from=date(2024, 1, 1)).mandatory_from == date(
+            2024, 10, 16
+        )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Who may start a formal trajectory on a day (direct registration and conversion)
+# ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("requester", "on", "expected"),
+    [
+        pytest.param(
+            AANVRAGER_PERSONEELSLID, date(2024, 1, 9), FormalStart(False, date(2024, 1, 10), R_VOOR_D0)
+        ),
+        pytest.param(AANVRAGER_PERSONEELSLID, date(2024, 1, 10), FormalStart(True)),
+        pytest.param(AANVRAGER_PERSONEELSLID, date(2024, 4, 9), FormalStart(True)),
+        pytest.param(
+            AANVRAGER_BEHANDELEND_ARTS, date(2024, 1, 9), FormalStart(False, date(2024, 1, 10), R_VOOR_D0)
+        ),
+        pytest.param(AANVRAGER_BEHANDELEND_ARTS, date(2024, 1, 10), FormalStart(True)),
+        pytest.param(AANVRAGER_ENTITEIT, date(2024, 1, 9), FormalStart(False, date(2024, 4, 10), R_VOOR_D0)),
+        pytest.param(
+            AANVRAGER_ENTITEIT, date(2024, 1, 30), FormalStart(False, date(2024, 4, 10), R_NOG_GEEN_3_MAANDEN)
+        ),  # D0 + 20 days: accepted before issue 10
+        pytest.param(
+            AANVRAGER_ENTITEIT, date(2024, 4, 9), FormalStart(False, date(2024, 4, 10), R_NOG_GEEN_3_MAANDEN)
+        ),
+        pytest.param(AANVRAGER_ENTITEIT, date(2024, 4, 10), FormalStart(True)),
+        pytest.param(AANVRAGER_ENTITEIT, date(2024, 4, 11), FormalStart(True)),
+    ],
+)
+@pytest.mark.parametrize("kind", [INFORMEEL, FORMEEL])
+def test_formal_start_by_requester(kind, requester, on, expected):
+    # INFORMEEL: the conversion of a running trajectory; FORMEEL: the facts of a directly registered one.
+    assert formal_start(TrajectFacts(kind=kind, d0=date(2024, 1, 10)), on, requester) == expected
+
+
+@pytest.mark.parametrize("requester", AANVRAGERS)
+def test_formal_start_not_while_back_at_work(requester):
+    facts = informal(returned_on=date(2024, 5, 1))
+    assert formal_start(facts, date(2024, 4, 30), requester).allowed
+    for on in (date(2024, 5, 1), date(2024, 5, 2)):
+        assert formal_start(facts, on, requester) == FormalStart(False, None, R_WERK_HERVAT)
+
+
+@pytest.mark.parametrize("requester", AANVRAGERS)
+def test_formal_start_never_without_incapacity(requester):
+    for facts in (
+        TrajectFacts(kind=PREVENTIEF),
+        informal(d0=None),
+        TrajectFacts(kind=PREVENTIEF, d0=date(2024, 1, 10)),
+    ):
+        assert formal_start(facts, date(2024, 6, 1), requester) == FormalStart(
+            False, None, R_GEEN_ARBEIDSONGESCHIKTHEID
+        )
+
+
+def test_formal_start_by_the_entity_follows_the_14_day_rule_and_the_certificate():
+    interrupted = informal(relapses=(Relapse(RESUMED, date(2024, 3, 15)),))  # a new period from 15/03
+    assert formal_start(interrupted, date(2024, 3, 10), AANVRAGER_ENTITEIT) == FormalStart(
+        False, None, R_WERK_HERVAT
+    )
+    assert formal_start(interrupted, date(2024, 6, 14), AANVRAGER_ENTITEIT) == FormalStart(
+        False, date(2024, 6, 15), R_NOG_GEEN_3_MAANDEN
+    )
+    assert formal_start(interrupted, date(2024, 6, 15), AANVRAGER_ENTITEIT).allowed
+    assert formal_start(interrupted, date(2024, 3, 15), AANVRAGER_PERSONEELSLID).allowed
+    short = informal(relapses=(Relapse(RESUMED, date(2024, 3, 14)),))  # not interrupted: from 10/04
+    assert formal_start(short, date(2024, 4, 10), AANVRAGER_ENTITEIT).allowed
+    certificate = informal(definitive_incapacity_on=date(2024, 2, 1))
+    assert formal_start(certificate, date(2024, 1, 31), AANVRAGER_ENTITEIT) == FormalStart(
+        False, date(2024, 4, 10), R_NOG_GEEN_3_MAANDEN
+    )
+    assert formal_start(certificate, date(2024, 2, 1), AANVRAGER_ENTITEIT).allowed
+
+
+def test_formal_start_refuses_an_unknown_requester():
+    with pytest.raises(ValueError, match="requester"):
+        formal_start(informal(), date(2024, 6, 1), "adviserend_arts")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Onderzoek bij werkhervatting (compulsory health surveillance, absence of at least 4 weeks)
+# ---------------------------------------------------------------------------------------------------
+
+
+def surveillance(**kw) -> TrajectFacts:
+    return informal(health_surveillance=True, **kw)
+
+
+def exam(on: date, kind: str = ONDERZOEK_BIJ_WERKHERVATTING) -> Examination:
+    return Examination(on, kind)
+
+
+@pytest.mark.parametrize(
+    ("d0", "returned", "required"),
+    [
+        pytest.param(date(2024, 1, 10), date(2024, 2, 6), False, id="27-days"),
+        pytest.param(date(2024, 1, 10), date(2024, 2, 7), True, id="28-days"),
+        pytest.param(date(2024, 1, 10), date(2024, 2, 8), True, id="29-days"),
+        pytest.param(date(2024, 1, 31), date(2024, 2, 27), False, id="31-jan-27-days-leap"),
+        pytest.param(date(2024, 1, 31), date(2024, 2, 28), True, id="31-jan-28-days-leap"),
+        pytest.param(date(2023, 1, 31), date(2023, 2, 28), True, id="31-jan-28-days-common"),
+        pytest.param(date(2024, 2, 1), date(2024, 2, 29), True, id="1-feb-to-29-feb"),
+    ],
+)
+def test_examination_after_an_absence_of_at_least_4_weeks(d0, returned, required):
+    ev = evaluate(surveillance(d0=d0, returned_on=returned), returned)
+    assert (ONDERZOEK_WERKHERVATTING in codes(ev)) is required
+    assert ONDERZOEK_WERKHERVATTING not in codes(evaluate(informal(d0=d0, returned_on=returned), returned))
+
+
+@pytest.mark.parametrize(
+    ("as_of", "state"),
+    [
+        pytest.param(date(2024, 3, 1), DUE, id="day-of-the-return"),
+        pytest.param(date(2024, 3, 2), MISSED, id="day-after"),
+        pytest.param(date(2024, 4, 1), MISSED, id="month-after"),
+    ],
+)
+def test_examination_is_due_on_the_day_of_the_return(as_of, state):
+    ev = evaluate(surveillance(returned_on=date(2024, 3, 1)), as_of)
+    m = only(ev, ONDERZOEK_WERKHERVATTING)
+    assert (m.due, m.state, m.history, m.period, m.advisory) == (date(2024, 3, 1), state, False, 1, False)
+    assert (m in ev.overdue, m in ev.due_soon) == (state == MISSED, state == DUE)
+    assert ev.most_urgent_due == date(2024, 3, 1)  # every other term is met by the return
+    assert summarize(surveillance(returned_on=date(2024, 3, 1)), as_of) == Summary(
+        date(2024, 3, 1), ONDERZOEK_WERKHERVATTING, None, None
+    )
+
+
+def test_examination_is_unknown_before_the_return():
+    assert ONDERZOEK_WERKHERVATTING not in codes(
+        evaluate(surveillance(returned_on=date(2024, 3, 1)), date(2024, 2, 29))
+    )
+
+
+@pytest.mark.parametrize(
+    ("examination", "met_on", "late"),
+    [
+        pytest.param(exam(date(2024, 2, 29)), None, False, id="day-before-the-return"),
+        pytest.param(exam(date(2024, 3, 1)), date(2024, 3, 1), False, id="day-of-the-return"),
+        pytest.param(exam(date(2024, 3, 2)), date(2024, 3, 2), True, id="day-after"),
+        pytest.param(exam(date(2024, 3, 6)), None, False, id="after-as-of"),
+        pytest.param(
+            exam(date(2024, 3, 1), BEZOEK_VOOR_WERKHERVATTING), None, False, id="a-visit-is-no-exam"
+        ),
+        pytest.param(exam(date(2024, 2, 20), BEZOEK_VOOR_WERKHERVATTING), None, False, id="visit-before"),
+    ],
+)
+def test_examination_met_by_an_onderzoek_bij_werkhervatting_from_the_return_on(examination, met_on, late):
+    facts = surveillance(returned_on=date(2024, 3, 1), examinations=(examination,))
+    m = only(evaluate(facts, date(2024, 3, 5)), ONDERZOEK_WERKHERVATTING)
+    assert (m.state, m.met_on, m.late) == (MET if met_on else MISSED, met_on, late)
+
+
+@pytest.mark.parametrize(
+    ("examinations", "state", "met_on"),
+    [
+        pytest.param((), MISSED, None, id="none"),
+        pytest.param((exam(date(2024, 3, 5)),), MET, date(2024, 3, 5), id="before-the-relapse"),
+        pytest.param((exam(date(2024, 3, 9)),), MET, date(2024, 3, 9), id="last-day-at-work"),
+        pytest.param((exam(date(2024, 3, 10)),), MISSED, None, id="on-the-relapse-day"),
+    ],
+)
+def test_a_relapse_closes_the_examination_window(examinations, state, met_on):
+    facts = surveillance(relapses=(Relapse(RESUMED, date(2024, 3, 10)),), examinations=examinations)
+    ev = evaluate(facts, date(2024, 3, 20))
+    m = only(ev, ONDERZOEK_WERKHERVATTING)
+    assert (m.state, m.met_on, m.history, m.period) == (state, met_on, True, 1)
+    assert m not in ev.overdue and ev.current(ONDERZOEK_WERKHERVATTING) is None
+
+
+def test_examination_of_a_return_that_ended_a_period_is_history():
+    facts = surveillance(relapses=(Relapse(RESUMED, date(2024, 3, 20)),))
+    m = only(evaluate(facts, date(2024, 3, 20)), ONDERZOEK_WERKHERVATTING)
+    assert (m.due, m.state, m.period, m.history) == (RESUMED, MISSED, 1, True)
+
+
+@pytest.mark.parametrize(
+    ("returned", "second"),
+    [
+        pytest.param(date(2024, 4, 6), False, id="27-days-after-the-relapse"),
+        pytest.param(date(2024, 4, 7), True, id="28-days-after-the-relapse"),
+    ],
+)
+def test_the_4_weeks_count_from_the_last_relapse(returned, second):
+    # Back at work 01/03 after 7 weeks, unable again 10/03: a second return needs 4 weeks of absence anew.
+    facts = surveillance(relapses=(Relapse(RESUMED, date(2024, 3, 10)),), returned_on=returned)
+    ev = evaluate(facts, returned)
+    exams = [(m.due, m.history) for m in ev.milestones if m.code == ONDERZOEK_WERKHERVATTING]
+    assert exams == [(RESUMED, True), *([(returned, False)] if second else [])]
+
+
+def test_examination_in_a_new_period_and_in_a_formal_trajectory():
+    facts = surveillance(relapses=(Relapse(RESUMED, date(2024, 3, 20)),), returned_on=date(2024, 4, 17))
+    m = current(evaluate(facts, date(2024, 4, 17)), ONDERZOEK_WERKHERVATTING)  # 20/03 + 28 days
+    assert (m.due, m.period, m.period_start) == (date(2024, 4, 17), 2, date(2024, 3, 20))
+    ff = formal(
+        FormalFacts(request_received_on=REQUEST), health_surveillance=True, returned_on=date(2024, 5, 1)
+    )
+    assert codes(evaluate(ff, date(2024, 5, 1))) == [FORMEEL_BEOORDELING, ONDERZOEK_WERKHERVATTING]
+    preventive = TrajectFacts(kind=PREVENTIEF, health_surveillance=True, returned_on=date(2024, 5, 1))
+    assert evaluate(preventive, date(2024, 5, 1)) == Evaluation(as_of=date(2024, 5, 1))
+
+
+# ---------------------------------------------------------------------------------------------------
+# The coordinating role: welzijnsactoren involved or a progressive return, and no coach
+# ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fact", ["welzijnsactoren_on", "progressive_return_on"])
+@pytest.mark.parametrize(
+    ("as_of", "warned"),
+    [
+        pytest.param(date(2024, 2, 29), False, id="day-before"),
+        pytest.param(date(2024, 3, 1), True, id="day-of"),
+        pytest.param(date(2024, 3, 2), True, id="day-after"),
+    ],
+)
+@pytest.mark.parametrize("kind", [INFORMEEL, FORMEEL])
+def test_coach_must_coordinate_when_actors_are_involved_or_the_return_is_progressive(
+    kind, fact, as_of, warned
+):
+    facts = TrajectFacts(kind=kind, d0=date(2024, 1, 10), coach_assigned=False, **{fact: (date(2024, 3, 1),)})
+    ev = evaluate(facts, as_of)
+    assert (W_COACH_MOET_COORDINEREN in ev.warnings) is warned
+    assert summarize(facts, as_of).coach_needed is warned
+    with_coach = replace(facts, coach_assigned=True)
+    assert W_COACH_MOET_COORDINEREN not in evaluate(with_coach, as_of).warnings
+    assert not summarize(with_coach, as_of).coach_needed
+
+
+def test_no_coordination_warning_without_involvement_for_preventive_or_closed():
+    assert W_COACH_MOET_COORDINEREN not in evaluate(informal(coach_assigned=False), date(2024, 6, 1)).warnings
+    involved = {"coach_assigned": False, "welzijnsactoren_on": (date(2024, 3, 1),)}
+    preventive = TrajectFacts(kind=PREVENTIEF, **involved)
+    assert evaluate(preventive, date(2024, 6, 1)).warnings == ()
+    assert evaluate(informal(closed_on=date(2024, 5, 1), **involved), date(2024, 6, 1)).warnings == ()
+
+
+def test_every_code_has_a_dutch_label():
+    from trajecten.labels import FORMEEL_START, MIJLPALEN, ONDERZOEKEN, STATES, WARNINGS
+
+    assert set(MIJLPALEN) == set(MILESTONE_CODES)
+    assert set(WARNINGS) == set(WARNING_CODES)
+    assert set(STATES) == {NOT_YET_DUE, DUE, MET, MISSED}
+    assert set(ONDERZOEKEN) == set(ONDERZOEK_SOORTEN)
+    assert set(FORMEEL_START) == set(FORMAL_START_REASONS)
+    for label in (*MIJLPALEN.values(), *WARNINGS.values(), *ONDERZOEKEN.values(), *FORMEEL_START.values()):
+        assert str(label).strip()
+
+
+# ---------------------------------------------------------------------------------------------------
 # Property-based tests
 # ---------------------------------------------------------------------------------------------------
 
@@ -979,7 +1686,9 @@ OFFSET = st.integers(min_value=-10, max_value=400)
 
 @st.composite
 def assessments(draw, d0: date) -> Assessment:
-    on = d0 + days(draw(OFFSET))
+    # Often early: a positive assessment in the first month lets the stappenplan term end before the entity
+    # may start a formal trajectory (3 months), the case of the obligation's in-force day.
+    on = d0 + days(draw(st.integers(-10, 40) | OFFSET))
     positive = draw(st.booleans())
     planned = None if positive else draw(st.none() | st.integers(1, 120).map(lambda n: on + days(n)))
     return Assessment(on, steps_possible=positive, next_conversation_on=planned)
@@ -997,7 +1706,7 @@ def relapses_and_return(draw, d0: date) -> tuple[tuple[Relapse, ...], date | Non
     cursor = d0
     relapses = []
     for _ in range(draw(st.integers(0, 3))):
-        resumed = cursor + days(draw(st.integers(1, 120)))
+        resumed = cursor + days(draw(st.integers(1, 120)))  # straddles the 4 weeks of absence
         relapsed = resumed + days(draw(st.integers(1, 40)))  # straddles the 14-day rule
         relapses.append(Relapse(resumed, relapsed))
         cursor = relapsed
@@ -1032,14 +1741,17 @@ def formal_facts(draw, d0: date, with_receipts: bool = True) -> FormalFacts:
 
 
 @st.composite
-def traject_facts(draw, with_closed: bool = True, with_receipts: bool = True) -> TrajectFacts:
+def traject_facts(
+    draw, with_closed: bool = True, with_receipts: bool = True, kinds=(INFORMEEL, FORMEEL)
+) -> TrajectFacts:
     d0 = draw(st.dates(date(2020, 1, 1), date(2030, 12, 31)))
 
     def some_dates(max_size: int = 4) -> tuple[date, ...]:
         return tuple(d0 + days(n) for n in draw(st.lists(OFFSET, max_size=max_size)))
 
-    kind = draw(st.sampled_from([INFORMEEL, FORMEEL]))
+    kind = draw(st.sampled_from(kinds))
     relapses, returned = draw(relapses_and_return(d0))
+    exams = draw(st.lists(st.tuples(OFFSET, st.sampled_from(ONDERZOEK_SOORTEN)), max_size=3))
     return TrajectFacts(
         kind=kind,
         d0=d0,
@@ -1053,21 +1765,29 @@ def traject_facts(draw, with_closed: bool = True, with_receipts: bool = True) ->
         returned_on=returned,
         definitive_incapacity_on=draw(st.none() | st.integers(-30, 300).map(lambda n: d0 + days(n))),
         formal=draw(st.none() | formal_facts(d0, with_receipts)) if kind == FORMEEL else None,
+        health_surveillance=draw(st.booleans()),
+        examinations=tuple(Examination(d0 + days(n), kind) for n, kind in exams),
+        coach_assigned=draw(st.booleans()),
+        welzijnsactoren_on=some_dates(2),
+        progressive_return_on=some_dates(1),
     )
 
 
-AS_OF_OFFSET = st.integers(min_value=-30, max_value=700)
+# Often in the months where the 2-month, 3-month and 4-month days fall.
+AS_OF_OFFSET = st.integers(min_value=50, max_value=130) | st.integers(min_value=-30, max_value=700)
 MANDATORY_FROM = st.none() | st.dates(date(2019, 1, 1), date(2033, 12, 31))
 PROPERTY = settings(max_examples=300, deadline=None)
 
 
 def identity(m: Milestone) -> tuple:
-    """A milestone's identity across dates: code and due date.
+    """A milestone's identity across dates: its period's start, code and due date.
 
-    The stappenplan is the exception: there is at most one, and an extension granted after it was met still
-    moves its due date, so it is identified by its code.
+    The stappenplan is the exception: there is at most one per period, and an extension granted after it
+    was met still moves its due date, so it is identified by its period and code.
     """
-    return (m.code,) if m.code == STAPPENPLAN else (m.code, m.due)
+    if m.code == STAPPENPLAN:
+        return (m.period_start, m.code)
+    return (m.period_start, m.code, m.due)
 
 
 def by_identity(ev: Evaluation) -> dict[tuple, list[Milestone]]:
@@ -1077,15 +1797,26 @@ def by_identity(ev: Evaluation) -> dict[tuple, list[Milestone]]:
     return found
 
 
+def undone_returns(facts: TrajectFacts, earlier: date, later: date) -> set[date]:
+    """Returns that a relapse within their first 14 days, known on ``later`` but not on ``earlier``, undid."""
+    return {r.resumed_on for r in facts.relapses if earlier < r.relapsed_on <= later and not r.interrupts}
+
+
 @PROPERTY
 @given(facts=traject_facts(), first=AS_OF_OFFSET, second=AS_OF_OFFSET, mandatory_from=MANDATORY_FROM)
 def test_property_met_stays_met_with_the_same_date(facts, first, second, mandatory_from):
+    """Met stays met, on the same date, as the evaluation date advances; with one exception: a return
+    that met a term no longer does once a relapse within its first 14 days is known (the incapacity then
+    counts as uninterrupted, so the term is judged again without that return)."""
     earlier, later = sorted((facts.d0 + days(first), facts.d0 + days(second)))
     ev_later = evaluate(facts, later, mandatory_from=mandatory_from)
     if ev_later.closed:
         return
     ev_earlier = evaluate(facts, earlier, mandatory_from=mandatory_from)
-    met_earlier = Counter((identity(m), m.met_on) for m in ev_earlier.milestones if m.state == MET)
+    undone = undone_returns(facts, earlier, later)
+    met_earlier = Counter(
+        (identity(m), m.met_on) for m in ev_earlier.milestones if m.state == MET and m.met_on not in undone
+    )
     met_later = Counter((identity(m), m.met_on) for m in ev_later.milestones if m.state == MET)
     assert not met_earlier - met_later
 
@@ -1128,10 +1859,22 @@ def test_property_deterministic_and_independent_of_the_order_of_facts(facts, off
         stappenplannen=shuffled(facts.stappenplannen),
         extensions=shuffled(facts.extensions),
         relapses=shuffled(facts.relapses),
+        examinations=shuffled(facts.examinations),
+        welzijnsactoren_on=shuffled(facts.welzijnsactoren_on),
+        progressive_return_on=shuffled(facts.progressive_return_on),
     )
     expected = evaluate(facts, as_of, mandatory_from=mandatory_from)
     assert evaluate(facts, as_of, mandatory_from=mandatory_from) == expected
     assert evaluate(reordered, as_of, mandatory_from=mandatory_from) == expected
+    assert summarize(reordered, as_of, mandatory_from=mandatory_from) == summarize(
+        facts, as_of, mandatory_from=mandatory_from
+    )
+
+
+def broken_triggers(ev: Evaluation) -> list[Milestone]:
+    return [
+        m for m in ev.current_milestones if m.code in MANDATORY_TRIGGERS and (m.state == MISSED or m.late)
+    ]
 
 
 @PROPERTY
@@ -1153,29 +1896,44 @@ def test_property_evaluation_is_consistent(facts, offset, mandatory_from):
             assert m.late is (m.met_on > m.due)
         else:
             assert (m.met_on, m.late) == (None, False)
+        if m.history:
+            continue  # judged on the last day it was followed: see the property on history
         if m.state == MISSED:
             assert m.due < as_of
         if m.state == DUE:
             assert 0 <= (m.due - as_of).days <= 7
         if m.state == NOT_YET_DUE:
             assert (m.due - as_of).days > 7
-    assert list(ev.milestones) == sorted(ev.milestones, key=lambda m: (m.due, MILESTONE_CODES.index(m.code)))
+    assert list(ev.milestones) == sorted(
+        ev.milestones, key=lambda m: (m.period, m.due, MILESTONE_CODES.index(m.code))
+    )
+    assert ev.overdue == tuple(m for m in ev.current_milestones if m.state == MISSED and not m.advisory)
+    assert ev.due_soon == tuple(m for m in ev.current_milestones if m.state == DUE and not m.advisory)
 
-    # (d) mandatory needs the setting, a reason, and a missed (or late-met) trigger behind each reason
+    # (d) mandatory needs the setting, a reason, and a broken current trigger behind each reason
+    assert ev.formal_mandatory is bool(ev.formal_mandatory_reasons)
     if ev.formal_mandatory:
         assert mandatory_from is not None
-        assert ev.formal_mandatory_reasons
-    else:
-        assert ev.formal_mandatory_reasons == ()
-    missed = {m.code for m in ev.milestones if m.state == MISSED or m.late}
-    assert set(ev.formal_mandatory_reasons) <= missed & set(MANDATORY_TRIGGERS)
+        assert ev.formal_mandatory_from is not None and mandatory_from <= ev.formal_mandatory_from <= as_of
+    broken = {m.code for m in broken_triggers(ev)}
+    assert set(ev.formal_mandatory_reasons) <= broken
+    assert set(ev.formal_warning_reasons) <= broken
+    assert (W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings) is bool(ev.formal_warning_reasons)
+    # the in-force days: reached means in force; a broken trigger always announces one
+    if ev.formal_mandatory_from is not None:
+        assert ev.formal_mandatory is (ev.formal_mandatory_from <= as_of)
+    if ev.formal_warning_from is not None:
+        assert bool(ev.formal_warning_reasons) is (ev.formal_warning_from <= as_of)
     if facts.kind == FORMEEL:
         assert not ev.formal_mandatory and W_VERPLICHT_NOG_NIET_VAN_KRACHT not in ev.warnings
-    if missed & set(MANDATORY_TRIGGERS) and facts.kind != FORMEEL:
-        assert ev.formal_mandatory or W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings
+        assert ev.formal_mandatory_from is ev.formal_warning_from is None
+    elif broken and not ev.at_work:
+        assert ev.formal_mandatory_from is not None or ev.formal_warning_from is not None
 
     assert set(ev.warnings) <= set(WARNING_CODES)
     assert len(set(ev.warnings)) == len(ev.warnings)
+    coordination = any(d <= as_of for d in (*facts.welzijnsactoren_on, *facts.progressive_return_on))
+    assert (W_COACH_MOET_COORDINEREN in ev.warnings) is (coordination and not facts.coach_assigned)
 
     # (f) the entity may start a formal trajectory only when the staff member may
     if ev.formal_possible_entity:
@@ -1185,6 +1943,208 @@ def test_property_evaluation_is_consistent(facts, offset, mandatory_from):
     if ev.formal_possible_staff:
         assert facts.d0 <= as_of
         assert ev.formal_possible_entity is (as_of >= ev.formal_possible_entity_from)
+    assert not (ev.at_work and ev.formal_possible_staff)
+
+    # periods
+    assert ev.period >= 1 and ev.period_start is not None and facts.d0 <= ev.period_start
+    assert all(1 <= m.period <= ev.period and m.period_start is not None for m in ev.milestones)
+    if facts.kind == INFORMEEL:
+        assert all(m.history for m in ev.milestones if m.period < ev.period)
+    if ev.at_work or not ev.formal_possible_staff:
+        assert uninterrupted_incapacity_start(facts, as_of) is None
+    else:
+        assert uninterrupted_incapacity_start(facts, as_of) == ev.period_start
+
+
+def check_history_is_what_stood_when_it_ended(facts, as_of, mandatory_from):
+    """A history milestone is frozen on the last day it was followed: met or missed then, or still running
+    (its term ended after that day); an earlier period's milestones are history, the current one's are not
+    (except the examination of a return that a relapse ended)."""
+    ev = evaluate(facts, as_of, mandatory_from=mandatory_from)
+    if ev.closed:
+        return
+    periods = {p.number: p for p in incapacity_periods(facts, as_of)}
+    assert [p.start for p in periods.values()] == sorted({p.start for p in periods.values()})
+    for m in ev.milestones:
+        assert periods[m.period].start == m.period_start
+        if m.code == ONDERZOEK_WERKHERVATTING:
+            relapsed = {
+                r.relapsed_on for r in facts.relapses if r.resumed_on == m.due and r.relapsed_on <= as_of
+            }
+            assert m.history is bool(relapsed)
+            last_day = min(relapsed, default=as_of + days(1)) - days(1)
+        elif m.code in (FORMEEL_BEOORDELING, FORMEEL_PLAN, FORMEEL_ANTWOORD):
+            assert not m.history
+            continue
+        else:
+            assert m.history is (m.period < ev.period)
+            last_day = periods[m.period].end or as_of
+        if m.history:
+            assert m.state in (MET, MISSED) or m.due > last_day
+            assert m.met_on is None or m.met_on <= last_day
+
+
+def check_no_obligation_or_warning_while_back_at_work(facts, as_of, mandatory_from):
+    """A flag is never in force while the staff member works."""
+    ev = evaluate(facts, as_of, mandatory_from=mandatory_from)
+    if not at_work(facts, as_of) or ev.closed:
+        return
+    assert ev.at_work
+    assert (ev.formal_mandatory, ev.formal_mandatory_reasons, ev.formal_warning_reasons) == (False, (), ())
+    assert ev.formal_mandatory_from is ev.formal_warning_from is None
+    assert W_VERPLICHT_NOG_NIET_VAN_KRACHT not in ev.warnings
+    assert (ev.formal_possible_staff, ev.formal_possible_entity) == (False, False)
+    s = summarize(facts, as_of, mandatory_from=mandatory_from)
+    assert s.mandatory_from is s.warning_from is None
+    for requester in AANVRAGERS:
+        assert formal_start(facts, as_of, requester) == FormalStart(False, None, R_WERK_HERVAT)
+
+
+def check_mandatory_never_earlier_than_the_entity_may_start(facts, as_of, mandatory_from):
+    ev = evaluate(facts, as_of, mandatory_from=mandatory_from)
+    if ev.formal_mandatory or W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings:
+        assert ev.formal_possible_entity
+        assert formal_start(facts, as_of, AANVRAGER_ENTITEIT).allowed
+    entity_from = ev.formal_possible_entity_from
+    for day in (ev.formal_mandatory_from, ev.formal_warning_from):
+        if day is not None:
+            assert entity_from is not None and day >= entity_from
+            # and never before the day after a broken term
+            assert any(day > m.due for m in broken_triggers(ev))
+    s = summarize(facts, as_of, mandatory_from=mandatory_from)
+    for day in (s.mandatory_from, s.warning_from):
+        if day is not None and entity_from is not None:
+            assert day >= entity_from
+
+
+@PROPERTY
+@given(
+    facts=traject_facts(with_receipts=False),
+    offset=AS_OF_OFFSET,
+    later=st.lists(st.integers(0, 500), min_size=1, max_size=4),
+    mandatory_from=MANDATORY_FROM,
+)
+def test_property_summary_says_when_the_flags_come_if_nothing_changes(facts, offset, later, mandatory_from):
+    """The stored summary is valid whatever day it is read: with the facts as known on ``as_of``, the
+    obligation (and the warning) is in force on every later day on or after the day it names, and on
+    no day before it. So the worklist badge and the HR message come on the in-force day, not earlier."""
+    as_of = facts.d0 + days(offset)
+    s = summarize(facts, as_of, mandatory_from=mandatory_from)
+    known = known_on(facts, as_of)
+    for n in later:
+        day = as_of + days(n)
+        ev = evaluate(known, day, mandatory_from=mandatory_from)
+        assert ev.formal_mandatory is (s.mandatory_from is not None and day >= s.mandatory_from)
+        assert (W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings) is (
+            s.warning_from is not None and day >= s.warning_from
+        )
+
+
+@PROPERTY
+@given(
+    d0=st.dates(date(2020, 1, 1), date(2030, 12, 31)),
+    assessed=st.integers(0, 70),
+    definitive=st.none() | st.integers(0, 120),
+    offset=st.integers(30, 140),
+    mandatory_from=MANDATORY_FROM,
+)
+def test_property_stappenplan_obligation_in_force_from_the_later_day(
+    d0, assessed, definitive, offset, mandatory_from
+):
+    """A missed stappenplan term: the obligation is in force from the later of the day after the term and
+    the day the entity may start (D0 + 3 months, or a certificate of definitive incapacity), never earlier."""
+    facts = informal(
+        d0=d0,
+        assessments=(Assessment(d0 + days(assessed), steps_possible=True),),
+        definitive_incapacity_on=None if definitive is None else d0 + days(definitive),
+    )
+    as_of = d0 + days(offset)
+    ev = evaluate(facts, as_of, mandatory_from=mandatory_from)
+    term_over = add_months(d0 + days(assessed), 2) + days(1)
+    entity_day = add_months(d0, 3)
+    if definitive is not None and d0 + days(definitive) <= as_of:
+        entity_day = min(entity_day, d0 + days(definitive))
+    in_force = max(term_over, entity_day)
+    flagged = ev.formal_mandatory or W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings
+    assert flagged is (as_of >= in_force)
+    if as_of >= term_over:
+        applies = mandatory_from is not None and in_force >= mandatory_from
+        assert (ev.formal_mandatory_from, ev.formal_warning_from) == (
+            (in_force, None) if applies else (None, in_force)
+        )
+        assert ev.formal_mandatory is (applies and as_of >= in_force)
+    else:
+        assert ev.formal_mandatory_from is ev.formal_warning_from is None
+
+
+def check_formal_start_agrees_with_the_evaluation(facts, as_of, mandatory_from):
+    """Who may start a formal trajectory on a day: the same answer as the evaluation's."""
+    ev = evaluate(facts, as_of)
+    if ev.closed:
+        return
+    staff = formal_start(facts, as_of, AANVRAGER_PERSONEELSLID)
+    assert formal_start(facts, as_of, AANVRAGER_BEHANDELEND_ARTS) == staff
+    entity = formal_start(facts, as_of, AANVRAGER_ENTITEIT)
+    assert staff.allowed is ev.formal_possible_staff
+    assert entity.allowed is ev.formal_possible_entity
+    for result in (staff, entity):
+        assert result.allowed is (result.reason == "")
+        assert result.reason in ("", *FORMAL_START_REASONS)
+        assert result.possible_from is None or (not result.allowed and result.possible_from > as_of)
+    if entity.reason == R_NOG_GEEN_3_MAANDEN:
+        assert entity.possible_from == ev.formal_possible_entity_from
+        # nothing changing, the entity may start on that day and not the day before
+        known = known_on(facts, as_of)
+        assert formal_start(known, entity.possible_from, AANVRAGER_ENTITEIT).allowed
+        assert not formal_start(known, entity.possible_from - days(1), AANVRAGER_ENTITEIT).allowed
+
+
+def from_period_start(facts: TrajectFacts, start: date) -> TrajectFacts:
+    """The same staff member seen as a new trajectory that starts on ``start``: D0 there, earlier facts gone."""
+
+    def since(dates: tuple[date, ...]) -> tuple[date, ...]:
+        return tuple(d for d in dates if d >= start)
+
+    return replace(
+        facts,
+        d0=start,
+        conversations=since(facts.conversations),
+        info_arbeidsarts_on=since(facts.info_arbeidsarts_on),
+        assessments=tuple(a for a in facts.assessments if a.on >= start),
+        stappenplannen=since(facts.stappenplannen),
+        extensions=tuple(e for e in facts.extensions if e.granted_on >= start),
+        relapses=tuple(r for r in facts.relapses if r.resumed_on >= start),
+        definitive_incapacity_on=facts.definitive_incapacity_on
+        if facts.definitive_incapacity_on and facts.definitive_incapacity_on >= start
+        else None,
+        examinations=tuple(e for e in facts.examinations if e.on >= start),
+    )
+
+
+def check_a_new_period_is_a_fresh_start(facts, as_of, mandatory_from):
+    """The current period's milestones, flags and warnings are those of a trajectory starting at the
+    period's start: nothing dated in an earlier period counts for it."""
+    ev = evaluate(facts, as_of, mandatory_from=mandatory_from)
+    if ev.closed or facts.kind != INFORMEEL:
+        return
+    fresh = evaluate(from_period_start(facts, ev.period_start), as_of, mandatory_from=mandatory_from)
+    ours = tuple(replace(m, period=1) for m in ev.milestones if m.period == ev.period)
+    assert replace(ev, milestones=ours, period=1) == fresh
+    assert summarize(facts, as_of, mandatory_from=mandatory_from) == summarize(
+        from_period_start(facts, ev.period_start), as_of, mandatory_from=mandatory_from
+    )
+
+
+@PROPERTY
+@given(facts=traject_facts(), offset=AS_OF_OFFSET, mandatory_from=MANDATORY_FROM)
+def test_property_periods_obligations_and_who_may_start(facts, offset, mandatory_from):
+    """Issue 10's properties on one evaluation (one test, so the generated facts are shared)."""
+    as_of = facts.d0 + days(offset)
+    check_history_is_what_stood_when_it_ended(facts, as_of, mandatory_from)
+    check_no_obligation_or_warning_while_back_at_work(facts, as_of, mandatory_from)
+    check_mandatory_never_earlier_than_the_entity_may_start(facts, as_of, mandatory_from)
+    check_formal_start_agrees_with_the_evaluation(facts, as_of, mandatory_from)
+    check_a_new_period_is_a_fresh_start(facts, as_of, mandatory_from)
 
 
 def known_on(facts: TrajectFacts, as_of: date) -> TrajectFacts:
@@ -1214,6 +2174,9 @@ def known_on(facts: TrajectFacts, as_of: date) -> TrajectFacts:
         relapses=tuple(relapses),
         returned_on=returned,
         definitive_incapacity_on=known(facts.definitive_incapacity_on),
+        examinations=tuple(e for e in facts.examinations if e.on <= as_of),
+        welzijnsactoren_on=upto(facts.welzijnsactoren_on),
+        progressive_return_on=upto(facts.progressive_return_on),
         formal=None
         if f is None
         else replace(
@@ -1235,6 +2198,48 @@ def test_property_only_facts_dated_on_or_before_as_of_count(facts, offset, manda
     assert evaluate(facts, as_of, mandatory_from=mandatory_from) == evaluate(
         known_on(facts, as_of), as_of, mandatory_from=mandatory_from
     )
+    assert summarize(facts, as_of, mandatory_from=mandatory_from) == summarize(
+        known_on(facts, as_of), as_of, mandatory_from=mandatory_from
+    )
+    for requester in AANVRAGERS:
+        assert formal_start(facts, as_of, requester) == formal_start(known_on(facts, as_of), as_of, requester)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    facts=traject_facts(kinds=(INFORMEEL,)),
+    offset=st.integers(min_value=0, max_value=300),
+    mandatory_from=MANDATORY_FROM,
+)
+def test_property_first_in_force_is_the_first_day_a_flag_was_on(facts, offset, mandatory_from):
+    """For reports ("became mandatory"): the same day as a day-by-day scan of the evaluations."""
+    as_of = facts.d0 + days(offset)
+    scan = [evaluate(facts, facts.d0 + days(n), mandatory_from=mandatory_from) for n in range(offset + 1)]
+    mandatory = next((ev.as_of for ev in scan if ev.formal_mandatory), None)
+    warning = next((ev.as_of for ev in scan if W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings), None)
+    assert first_in_force(facts, as_of, mandatory_from=mandatory_from) == (mandatory, warning)
+
+
+def test_first_in_force_remembers_an_obligation_that_ended():
+    # EARLY: in force from 10/04; back at work 01/05, then a new period from 20/05. Still "became mandatory".
+    facts = replace(EARLY, relapses=(Relapse(date(2024, 5, 1), date(2024, 5, 20)),))
+    assert not evaluate(facts, date(2024, 6, 1), mandatory_from=date(2024, 1, 1)).formal_mandatory
+    assert first_in_force(facts, date(2024, 6, 1), mandatory_from=date(2024, 1, 1)) == (
+        date(2024, 4, 10),
+        None,
+    )
+    assert first_in_force(facts, date(2024, 12, 31)) == (None, date(2024, 4, 10))
+    assert first_in_force(facts, date(2024, 4, 9), mandatory_from=date(2024, 1, 1)) == (None, None)
+    # back at work before the in-force day: it never was in force
+    early_return = replace(EARLY, returned_on=date(2024, 4, 1))
+    assert first_in_force(early_return, date(2024, 12, 31), mandatory_from=date(2024, 1, 1)) == (None, None)
+    # ...until a relapse within 14 days: then from the relapse day
+    undone = replace(EARLY, relapses=(Relapse(date(2024, 4, 1), date(2024, 4, 12)),))
+    assert first_in_force(undone, date(2024, 12, 31), mandatory_from=date(2024, 1, 1)) == (
+        date(2024, 4, 12),
+        None,
+    )
+    assert first_in_force(formal(), date(2024, 12, 31), mandatory_from=date(2024, 1, 1)) == (None, None)
 
 
 @PROPERTY

@@ -110,6 +110,9 @@ def test_json_is_the_documented_shape_and_values(dossiers):
         "due": "2026-04-01",
         "state": "missed",
         "met_on": None,
+        "period": 1,
+        "period_start": "2026-01-05",
+        "history": False,
     }
     assert result[dossiers["not_yet"].pk]["formal_possible_entity"] is False  # 05/01 + 3 months = 05/04
 
@@ -174,3 +177,67 @@ def test_bad_input_is_refused_in_dutch(dossiers):
 def test_query_count_does_not_grow_with_rows(dossiers, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         run("--as-of", "2026-04-02", "--json")
+
+
+def test_json_adds_periods_the_in_force_day_and_back_at_work(settings):
+    """Issue 10: only keys are added (the shape stays); values computed by hand."""
+    settings.FORMEEL_VERPLICHT_VANAF = date(2026, 1, 1)
+    ent = EntiteitFactory(code="OMG")
+
+    def traject(**kw):
+        return TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=ent), d0=date(2026, 1, 5), **kw)
+
+    relapsed = traject()  # back at work 02/02, unable again 02/03 (28 days later): a new period from 02/03
+    m.Herval.objects.create(traject=relapsed, hervat_op=date(2026, 2, 2), datum=date(2026, 3, 2))
+    early = traject()  # positive assessment 12/01: stappenplan due 12/03; the entity may start from 05/04
+    m.Inschatting.objects.create(traject=early, datum=date(2026, 1, 12), uitkomst="stappen_mogelijk")
+    back = traject(status="opvolging", werkhervatting_op=date(2026, 3, 1), werkhervatting_vorm="volledig")
+
+    result = by_traject(run("--as-of", "2026-03-20", "--json"))
+    item = result[relapsed.pk]
+    assert (item["period"], item["period_start"], item["at_work"]) == (2, "2026-03-02", False)
+    assert [
+        (x["code"], x["due"], x["state"], x["met_on"], x["period"], x["history"]) for x in item["milestones"]
+    ] == [
+        ("info_arbeidsarts", "2026-02-02", "met", "2026-02-02", 1, True),
+        ("advies_eerste_gesprek", "2026-02-16", "met", "2026-02-02", 1, True),
+        ("gesprek_2_maanden", "2026-03-05", "met", "2026-02-02", 1, True),
+        ("inschatting_4_maanden", "2026-05-05", "met", "2026-02-02", 1, True),
+        ("info_arbeidsarts", "2026-03-30", "not_yet_due", None, 2, False),
+        ("advies_eerste_gesprek", "2026-04-13", "not_yet_due", None, 2, False),
+        ("gesprek_2_maanden", "2026-05-02", "not_yet_due", None, 2, False),
+        ("inschatting_4_maanden", "2026-07-02", "not_yet_due", None, 2, False),
+    ]
+    assert item["formal_possible_entity_from"] == "2026-06-02"  # 3 months from the new period
+
+    item = result[early.pk]
+    stappenplan = next(x for x in item["milestones"] if x["code"] == "stappenplan")
+    assert (stappenplan["due"], stappenplan["state"]) == ("2026-03-12", "missed")
+    assert (item["formal_mandatory"], item["formal_mandatory_from"], item["formal_mandatory_reasons"]) == (
+        False,
+        "2026-04-05",
+        [],
+    )
+    assert (item["formal_warning_from"], item["formal_warning_reasons"]) == (None, [])
+    on_the_day = by_traject(run("--as-of", "2026-04-05", "--json"))[early.pk]
+    assert (on_the_day["formal_mandatory"], on_the_day["formal_mandatory_reasons"]) == (True, ["stappenplan"])
+
+    item = result[back.pk]
+    assert (item["at_work"], item["formal_possible_staff"], item["formal_mandatory_from"]) == (
+        True,
+        False,
+        None,
+    )
+
+
+def test_text_output_marks_history_and_the_day_it_becomes_mandatory(settings):
+    settings.FORMEEL_VERPLICHT_VANAF = date(2026, 1, 1)
+    ent = EntiteitFactory(code="OMG")
+    relapsed = TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=ent), d0=date(2026, 1, 5))
+    m.Herval.objects.create(traject=relapsed, hervat_op=date(2026, 2, 2), datum=date(2026, 3, 2))
+    m.Inschatting.objects.create(traject=relapsed, datum=date(2026, 3, 9), uitkomst="stappen_mogelijk")
+    text = run("--as-of", "2026-05-10")
+    # stappenplan due 09/05 (09/03 + 2 months); the entity may start from 02/06 (02/03 + 3 months)
+    assert "formeel verplicht vanaf 02/06/2026" in text
+    assert "info_arbeidsarts         02/02/2026  met op 02/02/2026  (periode 1, historiek)" in text
+    assert "info_arbeidsarts         30/03/2026  missed\n" in text

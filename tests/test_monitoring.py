@@ -1,5 +1,6 @@
 """The deadline job: signals across each boundary, idempotence, notifications sent once, faults."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 from io import StringIO
 
@@ -9,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from entiteiten.models import Gebruiker
 from reintegratie.celery import app
+from trajecten import deadlines as dl
 from trajecten import models as m
 from trajecten import monitoring
 from trajecten.evaluation import refresh_one
@@ -228,3 +230,95 @@ def test_task_runs_job_and_sends(t):
     result = run_deadline_job.delay("2026-04-01").get()
     assert result["raised"] > 0
     assert len(mail.outbox) == 1
+
+
+# --- issue 10: when the obligation is in force, back at work, a new period ----------------------------
+
+
+def test_mandatory_and_hr_message_only_from_the_day_the_entity_may_start(t, hr, settings):
+    # Positive assessment 07/02: the stappenplan term ends 07/04, but the entity may start a formal
+    # trajectory only from 30/04 (31/01 + 3 months): the obligation is in force from 30/04.
+    settings.FORMEEL_VERPLICHT_VANAF = date(2026, 1, 1)
+    m.Inschatting.objects.create(traject=t, datum=date(2026, 2, 7), uitkomst="stappen_mogelijk")
+    monitoring.run(date(2026, 4, 8))
+    assert ("te_laat", "stappenplan", date(2026, 4, 7)) in open_signals(t)
+    assert not [s for s in open_signals(t) if s[0].startswith("formeel")]
+    t.refresh_from_db()
+    assert (t.formeel_verplicht_vanaf, t.formeel_waarschuwing_vanaf) == (date(2026, 4, 30), None)
+    monitoring.run(date(2026, 4, 29))
+    assert not [s for s in open_signals(t) if s[0].startswith("formeel")]
+    assert not m.Notificatie.objects.filter(soort="formeel_verplicht").exists()
+    monitoring.run(date(2026, 4, 30))
+    assert ("formeel_verplicht", "stappenplan", date(2026, 4, 7)) in open_signals(t)
+    signal = m.Signaal.objects.get(traject=t, soort="formeel_verplicht")
+    assert signal.opgemerkt_op == date(2026, 4, 30)
+    assert m.Notificatie.objects.get(soort="formeel_verplicht").sleutel == f"signaal-{signal.pk}"
+
+
+def test_no_obligation_while_back_at_work_and_judged_again_after_a_relapse(t, settings):
+    settings.FORMEEL_VERPLICHT_VANAF = date(2026, 1, 1)
+    monitoring.run(date(2026, 6, 1), notify=False)  # no assessment by 31/05: mandatory from 01/06
+    assert ("formeel_verplicht", "inschatting_4_maanden", date(2026, 5, 31)) in open_signals(t)
+
+    t.werkhervatting_op, t.werkhervatting_vorm, t.status = date(2026, 6, 2), "volledig", "opvolging"
+    t.save()
+    refresh_one(t.pk, date(2026, 6, 2))
+    assert open_signals(t) == []  # the return meets the terms; no obligation while at work
+    t.refresh_from_db()
+    assert (t.formeel_verplicht_vanaf, t.formeel_waarschuwing_vanaf) == (None, None)
+
+    # Unable again on 10/06, within 14 days of the return: the same period, the return meets nothing.
+    m.Herval.objects.create(traject=t, hervat_op=date(2026, 6, 2), datum=date(2026, 6, 10))
+    t.werkhervatting_op, t.werkhervatting_vorm, t.status = None, "", "lopend"
+    t.save()
+    monitoring.run(date(2026, 6, 10), notify=False)
+    assert ("formeel_verplicht", "inschatting_4_maanden", date(2026, 5, 31)) in open_signals(t)
+    t.refresh_from_db()
+    assert t.formeel_verplicht_vanaf == date(2026, 6, 1)
+
+
+def test_a_relapse_after_14_days_starts_new_terms_and_ends_the_old_signals(t):
+    monitoring.run(date(2026, 4, 1), notify=False)
+    assert ("te_laat", "gesprek_2_maanden", date(2026, 3, 31)) in open_signals(t)
+    # Back at work 02/04, unable again 20/04 (18 days later): a new period from 20/04.
+    m.Herval.objects.create(traject=t, hervat_op=date(2026, 4, 2), datum=date(2026, 4, 20))
+    monitoring.run(date(2026, 5, 18), notify=False)
+    assert open_signals(t) == [("binnenkort", "info_arbeidsarts", date(2026, 5, 18))]  # 20/04 + 28 days
+    monitoring.run(date(2026, 5, 19), notify=False)
+    assert open_signals(t) == [("te_laat", "info_arbeidsarts", date(2026, 5, 18))]
+    t.refresh_from_db()
+    assert (t.eerstvolgende_termijn, t.eerstvolgende_mijlpaal) == (date(2026, 5, 18), "info_arbeidsarts")
+
+
+def test_desired_signals_come_from_current_milestones_only():
+    surveillance = dl.TrajectFacts(kind=dl.INFORMEEL, d0=D0, health_surveillance=True)
+    # Back at work on 02/04 after two months: the onderzoek bij werkhervatting is due that day.
+    back = replace(surveillance, returned_on=date(2026, 4, 2))
+    assert monitoring.desired_signals(dl.evaluate(back, date(2026, 4, 2))) == {
+        ("binnenkort", "onderzoek_werkhervatting", date(2026, 4, 2))
+    }
+    assert monitoring.desired_signals(dl.evaluate(back, date(2026, 4, 3))) == {
+        ("te_laat", "onderzoek_werkhervatting", date(2026, 4, 2))
+    }
+    # Unable again on 10/04: the return is over, its missed examination is history and signals nothing;
+    # the return within 14 days meets no term, so the two-month conversation is overdue again.
+    relapsed = replace(surveillance, relapses=(dl.Relapse(date(2026, 4, 2), date(2026, 4, 10)),))
+    ev = dl.evaluate(relapsed, date(2026, 4, 10))
+    exam = next(x for x in ev.milestones if x.code == dl.ONDERZOEK_WERKHERVATTING)
+    assert (exam.state, exam.history) == (dl.MISSED, True)
+    assert monitoring.desired_signals(ev) == {
+        ("te_laat", "info_arbeidsarts", date(2026, 2, 28)),
+        ("te_laat", "gesprek_2_maanden", date(2026, 3, 31)),
+    }
+
+
+def test_desired_signals_of_the_warning_while_the_obligation_does_not_apply():
+    facts = dl.TrajectFacts(kind=dl.INFORMEEL, d0=D0, conversations=(date(2026, 2, 10),))
+    ev = dl.evaluate(facts, date(2026, 6, 1), mandatory_from=date(2026, 6, 2))  # in force 01/06 < 02/06
+    assert ("formeel_waarschuwing", "inschatting_4_maanden", date(2026, 5, 31)) in monitoring.desired_signals(
+        ev
+    )
+    ev = dl.evaluate(facts, date(2026, 6, 1), mandatory_from=date(2026, 6, 1))
+    signals = monitoring.desired_signals(ev)
+    assert ("formeel_verplicht", "inschatting_4_maanden", date(2026, 5, 31)) in signals
+    assert not [s for s in signals if s[0] == "formeel_waarschuwing"]

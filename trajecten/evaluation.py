@@ -73,13 +73,21 @@ def evaluation_as_dict(traject: Traject, ev: dl.Evaluation) -> dict:
         "milestones": [m.as_dict() for m in ev.milestones],
         "formal_possible_staff": ev.formal_possible_staff,
         "formal_possible_entity": ev.formal_possible_entity,
-        "formal_possible_entity_from": ev.formal_possible_entity_from.isoformat()
-        if ev.formal_possible_entity_from
-        else None,
+        "formal_possible_entity_from": iso(ev.formal_possible_entity_from),
         "formal_mandatory": ev.formal_mandatory,
         "formal_mandatory_reasons": list(ev.formal_mandatory_reasons),
         "warnings": list(ev.warnings),
+        "formal_mandatory_from": iso(ev.formal_mandatory_from),
+        "formal_warning_from": iso(ev.formal_warning_from),
+        "formal_warning_reasons": list(ev.formal_warning_reasons),
+        "period": ev.period,
+        "period_start": iso(ev.period_start),
+        "at_work": ev.at_work,
     }
+
+
+def iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
 
 
 SUMMARY_FIELDS = [

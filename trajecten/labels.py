@@ -11,6 +11,9 @@ MIJLPALEN = {
     dl.VOLGEND_GESPREK: _("Gepland volgend gesprek"),
     dl.STAPPENPLAN: _("Concreet stappenplan (2 maanden na positieve inschatting)"),
     dl.INSCHATTING_4_MAANDEN: _("Inschatting wanneer re-integratie mogelijk is (4 maanden)"),
+    dl.ONDERZOEK_WERKHERVATTING: _(
+        "Onderzoek bij werkhervatting door de arbeidsarts (verplicht gezondheidstoezicht, na minstens 4 weken afwezigheid)"
+    ),
     dl.FORMEEL_BEOORDELING: _("Re-integratiebeoordeling door arbeidsarts (49 dagen)"),
     dl.FORMEEL_PLAN: _("Re-integratieplan of gemotiveerd verslag"),
     dl.FORMEEL_ANTWOORD: _("Antwoord van het personeelslid op het plan (14 dagen)"),
@@ -33,5 +36,33 @@ WARNINGS = {
     dl.W_VERLENGING_ZONDER_INSCHATTING: _("Er is een verlenging zonder positieve inschatting."),
     dl.W_FORMEEL_UITKOMST_NIET_BEREKEND: _(
         "Voor deze uitkomst van de beoordeling berekent de tool geen termijn."
+    ),
+    dl.W_COACH_MOET_COORDINEREN: _(
+        "Er zijn welzijnsactoren betrokken of het personeelslid hervat progressief (deeltijdse prestaties "
+        "wegens ziekte): een terugkeercoach moet de coördinerende rol opnemen, maar er is er geen toegewezen."
+    ),
+}
+
+# The arbeidsarts's examinations: only the kind and the date are registered, never their content.
+ONDERZOEKEN = {
+    dl.ONDERZOEK_BIJ_WERKHERVATTING: _("Onderzoek bij werkhervatting (verplicht gezondheidstoezicht)"),
+    dl.BEZOEK_VOOR_WERKHERVATTING: _("Bezoek voorafgaand aan de werkhervatting"),
+}
+
+# Why a formal trajectory cannot be started (yet) on a day (deadlines.formal_start); a form adds
+# "vanaf dd/mm/jjjj" when FormalStart.possible_from is known.
+FORMEEL_START = {
+    dl.R_GEEN_ARBEIDSONGESCHIKTHEID: _(
+        "Een formeel traject is er voor een personeelslid dat arbeidsongeschikt is; hier is geen "
+        "arbeidsongeschiktheid (preventief traject)."
+    ),
+    dl.R_VOOR_D0: _("Een formeel traject kan pas vanaf de eerste dag van arbeidsongeschiktheid (D0)."),
+    dl.R_WERK_HERVAT: _(
+        "Het personeelslid heeft het werk effectief hervat: een formeel traject kan pas bij een nieuwe "
+        "arbeidsongeschiktheid."
+    ),
+    dl.R_NOG_GEEN_3_MAANDEN: _(
+        "De entiteit kan een formeel traject pas opstarten na 3 maanden onafgebroken arbeidsongeschiktheid "
+        "of met een attest van definitieve ongeschiktheid."
     ),
 }

@@ -35,29 +35,24 @@ SignalKey = tuple[str, str, date]  # (soort, mijlpaal, vervaldatum)
 
 
 def desired_signals(ev: dl.Evaluation) -> set[SignalKey]:
-    """The signals one evaluation calls for."""
+    """The signals one evaluation calls for: from the current milestones only (an earlier period of
+    incapacity is history), and a formal trajectory's obligation or warning once it is in force."""
     if ev.closed:
         return set()
     out: set[SignalKey] = set()
-    by_code = {}
-    for m in ev.milestones:
+    current = {}
+    for m in ev.current_milestones:
         if m.advisory:
             continue
-        by_code.setdefault(m.code, m)
+        current.setdefault(m.code, m)
         if m.state == dl.MISSED:
             out.add((Signaal.Soort.TE_LAAT, m.code, m.due))
         elif m.state == dl.DUE:
             out.add((Signaal.Soort.BINNENKORT, m.code, m.due))
     for code in ev.formal_mandatory_reasons:
-        out.add((Signaal.Soort.FORMEEL_VERPLICHT, code, by_code[code].due))
-    if dl.W_VERPLICHT_NOG_NIET_VAN_KRACHT in ev.warnings:
-        for m in ev.milestones:
-            if (
-                m.code in dl.MANDATORY_TRIGGERS
-                and m.state == dl.MISSED
-                and m.code not in ev.formal_mandatory_reasons
-            ):
-                out.add((Signaal.Soort.FORMEEL_WAARSCHUWING, m.code, m.due))
+        out.add((Signaal.Soort.FORMEEL_VERPLICHT, code, current[code].due))
+    for code in ev.formal_warning_reasons:
+        out.add((Signaal.Soort.FORMEEL_WAARSCHUWING, code, current[code].due))
     return out
 
 

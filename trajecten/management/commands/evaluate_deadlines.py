@@ -48,6 +48,10 @@ class Command(BaseCommand):
             flags = []
             if ev.formal_mandatory:
                 flags.append("FORMEEL VERPLICHT (" + ", ".join(ev.formal_mandatory_reasons) + ")")
+            elif ev.formal_mandatory_from:
+                flags.append(f"formeel verplicht vanaf {ev.formal_mandatory_from:%d/%m/%Y}")
+            if ev.at_work:
+                flags.append("werk hervat")
             if ev.formal_possible_entity:
                 flags.append("formeel mogelijk (entiteit)")
             elif ev.formal_possible_staff:
@@ -58,4 +62,5 @@ class Command(BaseCommand):
             )
             for m in ev.milestones:
                 met = f" op {m.met_on:%d/%m/%Y}" if m.met_on else ""
-                self.stdout.write(f"    {m.code:<24} {m.due:%d/%m/%Y}  {m.state}{met}")
+                history = f"  (periode {m.period}, historiek)" if m.history else ""
+                self.stdout.write(f"    {m.code:<24} {m.due:%d/%m/%Y}  {m.state}{met}{history}")
