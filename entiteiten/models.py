@@ -59,7 +59,8 @@ class Gebruiker(AbstractUser):
         AGO = "ago", _("AgO – team Re-integratie en Personeelsmobiliteit")
         BEHEERDER = "beheerder", _("Beheerder")
 
-    rol = models.CharField(_("rol"), max_length=20, choices=Rol.choices, default=Rol.TERUGKEERCOACH)
+    # Empty: no role yet; such a user sees nothing but a message to contact the operator (reintegratie.access).
+    rol = models.CharField(_("rol"), max_length=20, choices=Rol.choices, blank=True, default="")
     entiteit = models.ForeignKey(
         Entiteit,
         verbose_name=_("entiteit"),
@@ -95,4 +96,5 @@ class Gebruiker(AbstractUser):
 
     @property
     def is_ago(self) -> bool:
-        return self.rol in (self.Rol.AGO, self.Rol.BEHEERDER) or self.is_superuser
+        """AgO's team: every entity. An operator (beheerder) or a superuser is not AgO."""
+        return self.rol == self.Rol.AGO

@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from entiteiten.models import Entiteit, Gebruiker
+from entiteiten.models import Entiteit
+from reintegratie import access
 
 from . import figures as fg
 from . import pdf
@@ -24,15 +24,9 @@ from .models import Rapport
 from .services import request_year, year_report
 from .tasks import generate_reports, refresh_year_figures
 
-REPORT_ROLES = (Gebruiker.Rol.HR, Gebruiker.Rol.TERUGKEERCOACH)
-
-
-def allowed_entities(user):
-    if user.is_ago:
-        return Entiteit.objects.order_by("naam")
-    if user.rol in REPORT_ROLES and user.entiteit_id:
-        return Entiteit.objects.filter(pk=user.entiteit_id)
-    return Entiteit.objects.none()
+# Who sees which entities' figures and reports: reintegratie.access, for the whole tool.
+allowed_entities = access.zichtbare_entiteiten
+visible_reports = access.zichtbare_rapporten
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the figures are computed for periods within these years
@@ -86,7 +80,9 @@ class PeriodForm(forms.Form):
         self.user = user
         qs = allowed_entities(user)
         self.fields["entiteit"].queryset = qs
-        self.fields["entiteit"].empty_label = _("Alle entiteiten (Vlaamse overheid)") if user.is_ago else None
+        self.fields["entiteit"].empty_label = (
+            _("Alle entiteiten (Vlaamse overheid)") if access.ziet_alle_entiteiten(user) else None
+        )
         for name in ("van", "tot"):
             self.fields[name].widget.attrs.update({"placeholder": _("dd/mm/jjjj"), "size": 10})
 
@@ -102,7 +98,7 @@ class PeriodForm(forms.Form):
                 _("Kies een periode tussen 01/01/%(first)s en 31/12/%(last)s.")
                 % {"first": FIRST_YEAR, "last": LAST_YEAR}
             )
-        if not self.user.is_ago and c.get("entiteit") is None:
+        if not access.ziet_alle_entiteiten(self.user) and c.get("entiteit") is None:
             c["entiteit"] = allowed_entities(self.user).first()
         return c
 
@@ -114,10 +110,10 @@ class PeriodForm(forms.Form):
 
 
 def _period_and_entity(request):
-    if not (request.user.is_ago or (request.user.rol in REPORT_ROLES and request.user.entiteit_id)):
+    if not access.mag_rapportering(request.user):
         raise Http404
     asked = request.GET.get("entiteit")
-    if asked and not request.user.is_ago and asked != str(request.user.entiteit_id):
+    if asked and not access.ziet_alle_entiteiten(request.user) and asked != str(request.user.entiteit_id):
         raise Http404  # another entity's figures do not exist for this user
     form = PeriodForm(request.GET or None, user=request.user)
     if request.GET and not form.is_valid():
@@ -126,7 +122,7 @@ def _period_and_entity(request):
         form = PeriodForm({"jaar": timezone.localdate().year}, user=request.user)
         form.is_valid()
     entiteit = form.cleaned_data.get("entiteit")
-    if entiteit is None and not request.user.is_ago:
+    if entiteit is None and not access.ziet_alle_entiteiten(request.user):
         raise Http404
     return form, form.periode(), entiteit
 
@@ -172,18 +168,9 @@ def export(request, fmt):
     return response
 
 
-def visible_reports(user):
-    qs = Rapport.objects.select_related("entiteit", "aangevraagd_door")
-    if user.is_ago:
-        return qs
-    if user.rol in REPORT_ROLES and user.entiteit_id:
-        return qs.filter(Q(entiteit_id=user.entiteit_id))
-    return qs.none()
-
-
 @login_required
 def rapporten(request):
-    if not (request.user.is_ago or request.user.rol in REPORT_ROLES):
+    if not access.mag_rapportering(request.user):
         raise Http404
     return _rapporten_page(request, JaarForm(initial={"jaar": timezone.localdate().year}))
 
@@ -201,7 +188,7 @@ def _rapporten_page(request, form, status=200):
             "done": done,
             "total": len(reports),
             "form": form,
-            "can_request": request.user.is_ago or request.user.rol == Gebruiker.Rol.HR,
+            "can_request": access.mag_rapport_aanvragen(request.user),
         },
         status=status,
     )
@@ -211,13 +198,13 @@ def _rapporten_page(request, form, status=200):
 @require_POST
 def aanvragen(request):
     user = request.user
-    if not (user.is_ago or user.rol == Gebruiker.Rol.HR):
+    if not access.mag_rapport_aanvragen(user):
         raise Http404
     form = JaarForm(request.POST)
     if not form.is_valid():
         return _rapporten_page(request, form, status=400)
     year = form.cleaned_data["jaar"]
-    rows = request_year(year, user, None if user.is_ago else [user.entiteit])
+    rows = request_year(year, user, None if access.ziet_alle_entiteiten(user) else [user.entiteit])
     generate_reports.delay([r.pk for r in rows])
     messages.success(request, _("%(n)s rapporten voor %(j)s worden opgemaakt.") % {"n": len(rows), "j": year})
     return redirect("rapporten")
@@ -233,7 +220,7 @@ def download(request, pk):
 @require_POST
 def herberekenen(request):
     """AgO: recompute a year's stored dashboard figures now (in the background)."""
-    if not request.user.is_ago:
+    if not access.mag_herberekenen(request.user):
         raise Http404
     form = JaarForm(request.POST)
     if not form.is_valid():  # the year is a hidden field: say what was wrong on the dashboard

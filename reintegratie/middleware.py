@@ -47,3 +47,30 @@ class SecurityHeadersMiddleware:
         # browser cache, no back/forward cache may keep a copy of a dossier or a report.
         add_never_cache_headers(response)
         return response
+
+
+class ToegangMiddleware:
+    """A signed-in user without a role in the tool (not yet assigned, an operator, a superuser without a role)
+    gets a 403 page with a Dutch message on every page of the workspace and the reports; the admin, log-in and
+    log-out and static files stay reachable. Which dossiers and figures a user with a role sees is
+    reintegratie.access's."""
+
+    APPS = ("trajecten.", "rapportering.")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.shortcuts import render
+
+        from . import access
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or access.heeft_toegang(user):
+            return None
+        if not getattr(view_func, "__module__", "").startswith(self.APPS):
+            return None
+        return render(request, "geen_toegang.html", status=403)

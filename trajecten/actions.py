@@ -32,6 +32,7 @@ OMZETTEN_INFORMEEL = "omzetten_informeel"
 AFSLUITEN = "afsluiten"
 HEROPENEN = "heropenen"
 GEGEVENS = "gegevens"  # correct the dossier's core data
+AANMELDEN_AGO = "aanmelden_ago"  # ask AgO for an entity-crossing trajectory
 # On a registered part (each timeline entry)
 WIJZIGEN = "wijzigen"
 VERWIJDEREN = "verwijderen"
@@ -48,6 +49,7 @@ LABELS = {
     FORMEEL_STAPPEN: _("Verloop formeel traject"),
     OMZETTEN_FORMEEL: _("Omzetten naar formeel"),
     OMZETTEN_INFORMEEL: _("Toch uitgevallen: omzetten naar informeel"),
+    AANMELDEN_AGO: _("Aanmelden bij AgO (entiteitsoverschrijdend)"),
     GEGEVENS: _("Gegevens wijzigen"),
     AFSLUITEN: _("Afsluiten"),
     HEROPENEN: _("Heropenen"),
@@ -58,9 +60,9 @@ _OPEN = {GESPREK, BETROKKENHEID, GEGEVENS, AFSLUITEN, WIJZIGEN, VERWIJDEREN}
 # The table: (kind, status) -> allowed actions. Entity-crossing trajectories are informal ones.
 TABLE: dict[tuple[str, str], frozenset[str]] = {
     (INFORMEEL, LOPEND): frozenset(
-        _OPEN | {INSCHATTING, STAPPENPLAN, VERLENGING, WERKHERVATTING, OMZETTEN_FORMEEL}
+        _OPEN | {INSCHATTING, STAPPENPLAN, VERLENGING, WERKHERVATTING, OMZETTEN_FORMEEL, AANMELDEN_AGO}
     ),
-    (INFORMEEL, OPVOLGING): frozenset(_OPEN | {HERVAL, EVALUATIE}),
+    (INFORMEEL, OPVOLGING): frozenset(_OPEN | {HERVAL, EVALUATIE, AANMELDEN_AGO}),
     (FORMEEL, LOPEND): frozenset(_OPEN | {FORMEEL_STAPPEN, WERKHERVATTING}),
     (FORMEEL, OPVOLGING): frozenset(_OPEN | {FORMEEL_STAPPEN, HERVAL, EVALUATIE}),
     (PREVENTIEF, LOPEND): frozenset(_OPEN | {INSCHATTING, STAPPENPLAN, OMZETTEN_INFORMEEL}),
@@ -90,6 +92,9 @@ NOT_IN_TABLE = {
     ),
     OMZETTEN_INFORMEEL: _("Alleen een preventief traject kan omgezet worden naar een informeel traject."),
     HEROPENEN: _("Alleen een afgesloten traject kan heropend worden."),
+    AANMELDEN_AGO: _(
+        "Een informeel traject dat loopt, kan aangemeld worden bij AgO voor een entiteitsoverschrijdend traject."
+    ),
 }
 CLOSED = _("Dit traject is afgesloten: heropen het eerst om iets te wijzigen of toe te voegen.")
 
@@ -117,6 +122,7 @@ class State:
     stappenplan_term_running: bool = False  # the stappenplan term runs and is not met yet
     continued: bool = False  # closed by a conversion: the dossier lives on as another trajectory
     other_open: bool = False  # the staff member has another open trajectory
+    intake: str = ""  # status of the running request to AgO ("" none; a refused one does not run)
 
 
 def refusal(action: str, state: State) -> str | None:
@@ -135,6 +141,8 @@ def refusal(action: str, state: State) -> str | None:
                 "inschatting en vóór er een stappenplan is."
             )
         )
+    if action == AANMELDEN_AGO and state.intake:
+        return str(_("Dit traject is al aangemeld bij AgO."))
     if action == HEROPENEN and state.continued:
         return str(_("Dit traject werd omgezet en loopt verder als een ander traject: open dat dossier."))
     if action == HEROPENEN and state.other_open:
@@ -160,3 +168,26 @@ OUTCOMES = {
     FORMEEL: ("zelfde_functie", "andere_functie", "andere_entiteit", "geen_terugkeer"),
     PREVENTIEF: ("blijft_werken", "andere_functie", "andere_entiteit", "geen_terugkeer"),
 }
+
+
+# AgO's intake of an entity-crossing trajectory: the allowed decisions per status of the request.
+AANVAARDEN, WEIGEREN, DOELENTITEIT = "aanvaarden", "weigeren", "doelentiteit"
+INTAKE_TABLE = {
+    "aangemeld": frozenset({AANVAARDEN, WEIGEREN}),
+    "aanvaard": frozenset({WEIGEREN, DOELENTITEIT}),
+    "doelentiteit_gevonden": frozenset({DOELENTITEIT}),  # AgO may correct the target entity
+    "geweigerd": frozenset(),
+}
+INTAKE_REFUSALS = {
+    AANVAARDEN: _("Alleen een aanmelding die nog niet beslist is, kan aanvaard worden."),
+    WEIGEREN: _(
+        "Een aanmelding waarvoor al een doelentiteit gevonden is, of die al geweigerd is, kan niet meer geweigerd worden."
+    ),
+    DOELENTITEIT: _("Een doelentiteit wordt vastgelegd voor een aanvaarde aanmelding."),
+}
+
+
+def intake_refusal(decision: str, status: str) -> str | None:
+    if decision in INTAKE_TABLE.get(status, frozenset()):
+        return None
+    return str(INTAKE_REFUSALS[decision])

@@ -337,7 +337,42 @@ class _Checker:
     def betrokkenheden(self):
         seen: dict[tuple, Any] = {}
         for b in self.d.betrokkenheden:
-            self.fact(self.point("betrokkenheid", b, "vanaf", _("de betrokkenheid van %(d)s")))
+            vanaf = self.point("betrokkenheid", b, "vanaf", _("de betrokkenheid van %(d)s"))
+            self.fact(vanaf)
+            # Consent: given on or before the involvement (no D0 bound: it may precede the incapacity),
+            # withdrawn after it was given, both not in the future.
+            given = self.point("betrokkenheid", b, "toestemming_op", _("de toestemming (%(d)s)"))
+            withdrawn = self.point(
+                "betrokkenheid", b, "toestemming_ingetrokken_op", _("de intrekking (%(d)s)")
+            )
+            for p in (given, withdrawn):
+                if p is not None and p.value > self.today:
+                    self.out.append(
+                        _problem(
+                            p,
+                            "toekomst",
+                            _("Deze datum ligt in de toekomst; registreer alleen wat al gebeurd is."),
+                        )
+                    )
+                if p is not None and p.value < EERSTE_DATUM:
+                    self.out.append(
+                        _problem(
+                            p, "te_vroeg", _("Deze datum ligt vóór 01/01/2000: geen aannemelijke datum.")
+                        )
+                    )
+            if given and vanaf:
+                self.out.extend(_order(given, vanaf, "toestemming_na_betrokkenheid"))
+            if withdrawn:
+                if given is None:
+                    self.out.append(
+                        _problem(
+                            withdrawn,
+                            "intrekking_zonder_toestemming",
+                            _("Er is geen toestemming om in te trekken."),
+                        )
+                    )
+                else:
+                    self.out.extend(_order(given, withdrawn, "intrekking_voor_toestemming"))
             key = (b.actor, b.vanaf)
             if key in seen:
                 self.out.append(

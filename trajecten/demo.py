@@ -30,6 +30,7 @@ from . import deadlines as dl
 from . import monitoring
 from .audit import Bron
 from .models import (
+    Aanmelding,
     Betrokkenheid,
     Evaluatie,
     FormeelVerloop,
@@ -317,6 +318,9 @@ class _Bouwer:
         self.demo_entiteiten: dict[str, DemoEntiteit] = {}
         self.gebruikers: list[Gebruiker] = []
         self.coaches: dict[str, list[Gebruiker]] = {}
+        self.hr: dict[str, Gebruiker] = {}
+        self.ago: list[Gebruiker] = []
+        self.aanmeldingen: list[Aanmelding] = []
         self.personeel: list[Personeelslid] = []
         self.pool: dict[str, list[Personeelslid]] = {}
         self.nummers: set[int] = set()
@@ -382,8 +386,7 @@ class _Bouwer:
             self.entiteiten[de.code] = ent
             self.demo_entiteiten[de.code] = de
         self.gebruiker("beheerder", Gebruiker.Rol.BEHEERDER, None, wachtwoord_hash, staff=True)
-        for i in (1, 2):
-            self.gebruiker(f"ago.{i}", Gebruiker.Rol.AGO, None, wachtwoord_hash)
+        self.ago = [self.gebruiker(f"ago.{i}", Gebruiker.Rol.AGO, None, wachtwoord_hash) for i in (1, 2)]
         for de in ENTITEITEN:
             ent = self.entiteiten[de.code]
             code = de.code.lower()
@@ -393,7 +396,7 @@ class _Bouwer:
                 )
                 for i in range(de.coaches)
             ]
-            self.gebruiker(f"hr.{code}", Gebruiker.Rol.HR, ent, wachtwoord_hash)
+            self.hr[de.code] = self.gebruiker(f"hr.{code}", Gebruiker.Rol.HR, ent, wachtwoord_hash)
         for de in ENTITEITEN:
             self.pool[de.code] = [
                 self.nieuw_personeelslid(de.code) for _ in range(PERSONEELSLEDEN_PER_ENTITEIT)
@@ -564,7 +567,28 @@ class _Bouwer:
         gehad.add(actor)
         self.betrokkenheden.append(
             Betrokkenheid(
-                traject=t, actor=actor, vanaf=self._op(t, vanaf), toelichting=BETROKKENHEID_TEKSTEN[actor]
+                traject=t,
+                actor=actor,
+                vanaf=self._op(t, vanaf),
+                toestemming_op=vanaf,  # involved with the staff member's consent (circular)
+                toelichting=BETROKKENHEID_TEKSTEN[actor],
+            )
+        )
+
+    def naar_ago(self, t, code: str, op: date) -> None:
+        """Entity-crossing through AgO: requested, accepted with a trajectbegeleider, target entity found."""
+        t.doel_entiteit = self.andere_entiteit(code)
+        self.aanmeldingen.append(
+            Aanmelding(
+                traject=t,
+                status=Aanmelding.Status.DOELENTITEIT_GEVONDEN,
+                aangemeld_op=op,
+                aangemeld_door=t.coach or self.hr[code],
+                motivatie="Geen passende functie in de eigen entiteit; interne mobiliteit gevraagd",
+                beslist_op=op,
+                trajectbegeleider=self.rng.choice(self.ago),
+                doelentiteit=t.doel_entiteit,
+                doelentiteit_op=op,
             )
         )
 
@@ -885,7 +909,7 @@ class _Bouwer:
         self.contacten(t, t.d0 + _dag(5), a - _dag(1), self.r(0, 2))
         i = self.inschatting(t, a, True)
         if uitkomst == Traject.Uitkomst.ANDERE_ENTITEIT:
-            t.doel_entiteit = self.andere_entiteit(code)
+            self.naar_ago(t, code, a)
             self.betrokken(t, a, Betrokkenheid.Actor.AGO)
         else:
             self.betrokken(t, self.tussen(a, s))
@@ -1045,7 +1069,6 @@ class _Bouwer:
         """Re-integration in another entity, followed by an AgO adviser."""
         v = self.variant("entiteitsoverschrijdend", 2)
         t = self.traject(code)
-        t.doel_entiteit = self.andere_entiteit(code)
         if v == 0:
             a = self.geleden(20, 100)
             s = self.tussen(a + _dag(7), a + _dag(50))
@@ -1055,6 +1078,7 @@ class _Bouwer:
             s = w - _dag(self.r(7, 40))
             a = s - _dag(self.r(7, 40))
         t.d0 = a - _dag(self.r(30, 70))
+        self.naar_ago(t, code, a)
         self.info(t)
         i = self.inschatting(t, a, True)
         self.betrokken(t, a, Betrokkenheid.Actor.AGO)
@@ -1104,6 +1128,7 @@ class _Bouwer:
         eerst = [t for t in self.trajecten if t.voortgezet_van is None]
         daarna = [t for t in self.trajecten if t.voortgezet_van is not None]
         aantallen["trajecten"] = bulk(Traject, eerst) + bulk(Traject, daarna)
+        aantallen["aanmeldingen bij AgO"] = bulk(Aanmelding, self.aanmeldingen)
         aantallen["formele verlopen"] = bulk(FormeelVerloop, self.formeel)
         aantallen["contacten en gesprekken"] = bulk(Gesprek, self.gesprekken)
         aantallen["inschattingen"] = bulk(Inschatting, self.inschattingen)

@@ -1,30 +1,22 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from entiteiten.models import Entiteit, Gebruiker
+from entiteiten.models import Gebruiker
+from reintegratie import access
 
-from .models import Traject
+from .models import Aanmelding, Traject
 
 OPEN = "open"
 
 
 def coaches(request):
-    qs = Gebruiker.objects.filter(rol=Gebruiker.Rol.TERUGKEERCOACH, is_active=True).order_by(
-        "last_name", "first_name"
-    )
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return qs.none()
-    return qs if user.is_ago else qs.filter(entiteit_id=user.entiteit_id)
+    return access.coaches(getattr(request, "user", None))
 
 
 def entiteiten(request):
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return Entiteit.objects.none()
-    return Entiteit.objects.all() if user.is_ago else Entiteit.objects.filter(pk=user.entiteit_id)
+    return access.zichtbare_entiteiten(getattr(request, "user", None))
 
 
 MIJN, ALLE = "mijn", "alle"
@@ -47,13 +39,19 @@ class TrajectFilter(django_filters.FilterSet):
     )
     coach = django_filters.ModelChoiceFilter(queryset=coaches, empty_label=_("Alle coaches"))
     entiteit = django_filters.ModelChoiceFilter(queryset=entiteiten, empty_label=_("Alle entiteiten"))
+    overschrijdend = django_filters.ChoiceFilter(
+        label=_("Entiteitsoverschrijdend (AgO)"),
+        choices=Aanmelding.Status.choices,
+        empty_label=_("Alle"),
+        method="filter_overschrijdend",
+    )
     te_laat = django_filters.BooleanFilter(
         label=_("Alleen met overschreden termijn"), method="filter_te_laat", widget=forms.CheckboxInput
     )
 
     class Meta:
         model = Traject
-        fields = ["wie", "q", "soort", "status", "coach", "entiteit", "te_laat"]
+        fields = ["wie", "q", "soort", "status", "coach", "entiteit", "overschrijdend", "te_laat"]
 
     def __init__(self, data=None, *args, today, request=None, **kwargs):
         data = data.copy() if data is not None else {}
@@ -87,6 +85,14 @@ class TrajectFilter(django_filters.FilterSet):
         if value == OPEN or not value:
             return queryset.exclude(status=Traject.Status.AFGESLOTEN)
         return queryset.filter(status=value)
+
+    def filter_overschrijdend(self, queryset, name, value):
+        """The status of the trajectory's request to AgO; "geweigerd" only when no other request runs."""
+        has = Exists(Aanmelding.objects.filter(traject=OuterRef("pk"), status=value))
+        if value == Aanmelding.Status.GEWEIGERD:
+            running = Aanmelding.objects.filter(traject=OuterRef("pk")).exclude(status=value)
+            return queryset.filter(has & ~Exists(running))
+        return queryset.filter(has)
 
     def filter_te_laat(self, queryset, name, value):
         if not value:

@@ -14,7 +14,8 @@ from django.forms import inlineformset_factory
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from entiteiten.models import Entiteit, Gebruiker
+from entiteiten.models import Gebruiker
+from reintegratie import access
 
 from . import actions as a
 from . import models as m
@@ -113,7 +114,7 @@ class TrajectForm(TokenMixin, forms.ModelForm):
 
     class Meta:
         model = m.Traject
-        fields = ["soort", "entiteit", "doel_entiteit", "d0", "coach", "leidinggevende"]
+        fields = ["soort", "entiteit", "d0", "coach", "leidinggevende"]
         formfield_callback = datum_callback
 
     def __init__(self, *args, user: Gebruiker, **kwargs):
@@ -125,22 +126,18 @@ class TrajectForm(TokenMixin, forms.ModelForm):
         self.fields["d0"].help_text = _(
             "Eerste dag van de arbeidsongeschiktheid (dd/mm/jjjj). Leeg bij een preventief traject."
         )
-        self.fields["doel_entiteit"].queryset = Entiteit.objects.filter(actief=True)
-        self.fields["doel_entiteit"].required = False
-        coaches = Gebruiker.objects.filter(rol=Gebruiker.Rol.TERUGKEERCOACH, is_active=True).select_related(
-            "entiteit"
-        )
-        if user.is_ago:
-            self.fields["entiteit"].queryset = Entiteit.objects.filter(actief=True)
-        else:
-            self.fields["entiteit"].queryset = Entiteit.objects.filter(pk=user.entiteit_id)
+        entiteiten = access.registratie_entiteiten(user)
+        self.fields["entiteit"].queryset = entiteiten
+        if not access.ziet_alle_entiteiten(user):
             self.fields["entiteit"].initial = user.entiteit_id
             self.fields["entiteit"].disabled = True
-            coaches = coaches.filter(entiteit_id=user.entiteit_id)
-            if user.rol == Gebruiker.Rol.TERUGKEERCOACH:
-                self.fields["coach"].initial = user.pk
-        self.fields["coach"].queryset = coaches
+        self.fields["coach"].queryset = access.coaches(user).select_related("entiteit")
         self.fields["coach"].required = False
+        self.fields["coach"].help_text = _(
+            "Zonder terugkeercoach volgt HR het traject op (HR is dan de casemanager)."
+        )
+        if access.rol(user) == Gebruiker.Rol.TERUGKEERCOACH:
+            self.fields["coach"].initial = user.pk
 
     def _post_clean(self):
         pass
@@ -235,8 +232,34 @@ def maatregel_rows(formset) -> list[dict]:
 class BetrokkenheidForm(InputForm):
     class Meta:
         model = m.Betrokkenheid
-        fields = ["actor", "vanaf", "toelichting"]
+        fields = ["actor", "vanaf", "toestemming_op", "toelichting"]
         formfield_callback = datum_callback
+        help_texts = {
+            "toestemming_op": _(
+                "Een welzijnsactor of HR wordt betrokken met toestemming van het personeelslid. Toestemming voor "
+                "HR geeft HR van de entiteit inzage in dit dossier, tot ze ingetrokken wordt."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["toestemming_op"].required = True
+
+
+class BetrokkenheidCorrectieForm(BetrokkenheidForm):
+    """Correcting an involvement: also withdrawing the staff member's consent."""
+
+    class Meta(BetrokkenheidForm.Meta):
+        fields = ["actor", "vanaf", "toestemming_op", "toestemming_ingetrokken_op", "toelichting"]
+        help_texts = {
+            **BetrokkenheidForm.Meta.help_texts,
+            "toestemming_ingetrokken_op": _("Vul in wanneer het personeelslid de toestemming introk."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Involvements registered before consent was recorded may stay without a date.
+        self.fields["toestemming_op"].required = bool(self.instance.toestemming_op)
 
 
 class VerlengingForm(InputForm):
@@ -414,6 +437,17 @@ class GegevensForm(ReasonMixin, InputForm):
             if n in self.fields
         ]
         return {n: self.cleaned_data[n] for n in names}
+
+
+class AanmeldenForm(TokenMixin):
+    motivatie = forms.CharField(
+        label=_("Motivatie"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Waarom lukt re-integratie in de eigen entiteit niet, en wat zoekt u in een andere entiteit? "
+            "Geen medische gegevens."
+        ),
+    )
 
 
 class ReasonForm(TokenMixin, ReasonMixin):

@@ -50,7 +50,10 @@ class Personeelslid(models.Model):
         STATUTAIR = "statutair", _("Statutair")
         CONTRACTUEEL = "contractueel", _("Contractueel")
 
-    personeelsnummer = models.CharField(_("personeelsnummer"), max_length=20, unique=True)
+    # Unique within the entity, not across: an entity only ever sees its own staff records, so registering
+    # cannot reveal whether a number has a record (or a dossier) elsewhere. Moves between entities go
+    # through AgO.
+    personeelsnummer = models.CharField(_("personeelsnummer"), max_length=20)
     voornaam = models.CharField(_("voornaam"), max_length=100)
     achternaam = models.CharField(_("achternaam"), max_length=100)
     statuut = models.CharField(_("statuut"), max_length=20, choices=Statuut.choices)
@@ -66,7 +69,10 @@ class Personeelslid(models.Model):
         ordering = ["achternaam", "voornaam"]
         indexes = [models.Index(fields=["achternaam", "voornaam"])]
         constraints = [
-            models.CheckConstraint(condition=~Q(personeelsnummer=""), name="personeelsnummer_niet_leeg")
+            models.CheckConstraint(condition=~Q(personeelsnummer=""), name="personeelsnummer_niet_leeg"),
+            models.UniqueConstraint(
+                fields=["entiteit", "personeelsnummer"], name="personeelsnummer_per_entiteit"
+            ),
         ]
 
     def __str__(self):
@@ -417,6 +423,10 @@ class Betrokkenheid(TrajectOnderdeel):
 
     actor = models.CharField(_("welzijnsactor"), max_length=30, choices=Actor.choices)
     vanaf = models.DateField(_("betrokken vanaf"))
+    # The circular involves HR and the welzijnsactoren "met toestemming van het personeelslid". A consent
+    # to HR's involvement gives the entity's HR access to this dossier until it is withdrawn.
+    toestemming_op = models.DateField(_("toestemming van het personeelslid op"), null=True, blank=True)
+    toestemming_ingetrokken_op = models.DateField(_("toestemming ingetrokken op"), null=True, blank=True)
     toelichting = vrije_tekst(_("toelichting"))
     history = historiek()
 
@@ -426,7 +436,12 @@ class Betrokkenheid(TrajectOnderdeel):
         ordering = ["vanaf", "id"]
         constraints = [
             models.UniqueConstraint(fields=["traject", "actor", "vanaf"], name="betrokkenheid_uniek"),
-            *datumbereik("betrokkenheid", "vanaf"),
+            models.CheckConstraint(
+                condition=Q(toestemming_ingetrokken_op__isnull=True)
+                | Q(toestemming_op__isnull=False, toestemming_ingetrokken_op__gte=F("toestemming_op")),
+                name="toestemming_ingetrokken_na_gegeven",
+            ),
+            *datumbereik("betrokkenheid", "vanaf", "toestemming_op", "toestemming_ingetrokken_op"),
         ]
 
 
@@ -642,6 +657,78 @@ class Notificatie(models.Model):
 
     def __str__(self):
         return self.onderwerp
+
+
+class Aanmelding(models.Model):
+    """A request to AgO for an entity-crossing trajectory (circular 4.4: "centraal aangemeld bij de adviseurs
+    van AgO"). The own entity asks; AgO accepts (with an AgO trajectbegeleider) or refuses; once a target
+    entity is found AgO records it, and only from then on does the target entity take part.
+    Only AgO's services set the trajectory's target entity (Traject.doel_entiteit)."""
+
+    class Status(models.TextChoices):
+        AANGEMELD = "aangemeld", _("Aangemeld bij AgO")
+        AANVAARD = "aanvaard", _("Aanvaard door AgO")
+        DOELENTITEIT_GEVONDEN = "doelentiteit_gevonden", _("Doelentiteit gevonden")
+        GEWEIGERD = "geweigerd", _("Geweigerd door AgO")
+
+    traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="aanmeldingen")
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.AANGEMELD)
+    aangemeld_op = models.DateField(_("aangemeld op"))
+    aangemeld_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("aangemeld door"), on_delete=models.PROTECT, related_name="+"
+    )
+    motivatie = models.TextField(_("motivatie"), help_text=MEDISCH_WAARSCHUWING)
+    beslist_op = models.DateField(_("beslist op"), null=True, blank=True)
+    trajectbegeleider = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("AgO-trajectbegeleider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="begeleide_aanmeldingen",
+    )
+    weigerreden = vrije_tekst(_("reden van de weigering"))
+    doelentiteit = models.ForeignKey(
+        Entiteit,
+        verbose_name=_("doelentiteit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    doelentiteit_op = models.DateField(_("doelentiteit vastgelegd op"), null=True, blank=True)
+    history = historiek()
+
+    class Meta:
+        verbose_name = _("aanmelding bij AgO")
+        verbose_name_plural = _("aanmeldingen bij AgO")
+        ordering = ["-aangemeld_op", "-id"]
+        indexes = [models.Index(fields=["status", "aangemeld_op"])]
+        constraints = [
+            # One request at a time: a refused one may be followed by a new one.
+            models.UniqueConstraint(
+                fields=["traject"],
+                condition=~Q(status="geweigerd"),
+                name="een_lopende_aanmelding_per_traject",
+            ),
+            models.CheckConstraint(condition=~Q(motivatie=""), name="aanmelding_heeft_motivatie"),
+            models.CheckConstraint(
+                condition=~Q(status__in=["aanvaard", "doelentiteit_gevonden"])
+                | Q(trajectbegeleider__isnull=False),
+                name="aanvaarde_aanmelding_heeft_begeleider",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="geweigerd") | ~Q(weigerreden=""), name="weigering_heeft_reden"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="doelentiteit_gevonden") | Q(doelentiteit__isnull=False),
+                name="gevonden_doelentiteit_is_ingevuld",
+            ),
+            *datumbereik("aanmelding", "aangemeld_op", "beslist_op", "doelentiteit_op"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_status_display()} {self.aangemeld_op:%d/%m/%Y}"
 
 
 class FormSubmission(models.Model):

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import intake_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("trajecten/", views.worklist, name="worklist"),
     path("trajecten/nieuw/", views.traject_nieuw, name="traject_nieuw"),
+    path("ago/aanmeldingen/", intake_views.aanmeldingen, name="aanmeldingen"),
+    path("ago/aanmeldingen/<int:pk>/", intake_views.aanmelding, name="aanmelding"),
     path("trajecten/<int:pk>/", views.dossier, name="dossier"),
     path("trajecten/<int:pk>/historiek/", views.historiek, name="historiek"),
     path("trajecten/<int:pk>/<slug:kind>/", views.actie, name="actie"),

@@ -1,4 +1,4 @@
-"""The coach workspace. Views are thin: access through trajecten.access, writes through trajecten.services,
+"""The coach workspace. Views are thin: access through reintegratie.access, writes through trajecten.services,
 the allowed actions from trajecten.actions; a view parses a form, calls one service and renders."""
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from reintegratie.access import mag_aanmelden_bij_ago, mag_registreren, traject_or_404, zichtbare_trajecten
+
 from . import actions as a
 from . import deadlines as dl
 from . import forms as f
 from . import models as m
 from . import services as s
-from .access import mag_registreren, traject_or_404, zichtbare_trajecten
 from .facts import Dossier, facts_from
 from .filters import TrajectFilter
 from .labels import MIJLPALEN, STATES, WARNINGS
@@ -129,8 +130,7 @@ def traject_nieuw(request):
             apply_refusal(form, refused)
             link = refused.link_pk
         else:
-            messages.success(request, _("Het traject is geregistreerd."))
-            return redirect("dossier", pk=traject.pk)
+            return _done(request, traject, _("Het traject is geregistreerd."))
     return render(
         request,
         "trajecten/form.html",
@@ -141,6 +141,10 @@ def traject_nieuw(request):
 # --- the dossier ----------------------------------------------------------------------------------------
 
 DOSSIER_PREFETCH = (
+    Prefetch(
+        "aanmeldingen",
+        queryset=m.Aanmelding.objects.select_related("trajectbegeleider", "doelentiteit", "aangemeld_door"),
+    ),
     "gesprek_set",
     "inschatting_set",
     Prefetch("stappenplan_set", queryset=m.Stappenplan.objects.prefetch_related("maatregelen")),
@@ -212,7 +216,12 @@ def timeline(t: m.Traject) -> list[Event]:
         ev.append(Event(p.datum, "stappenplan", _("Stappenplan"), details, p.afspraken, "stappenplan", p.pk))
     for b in t.betrokkenheid_set.all():
         title = _("Welzijnsactor betrokken: %(a)s") % {"a": b.get_actor_display()}
-        ev.append(Event(b.vanaf, "betrokkenheid", title, [], b.toelichting, "betrokkenheid", b.pk))
+        details = []
+        if b.toestemming_op:
+            details.append((_("Toestemming van het personeelslid op"), b.toestemming_op))
+        if b.toestemming_ingetrokken_op:
+            details.append((_("Toestemming ingetrokken op"), b.toestemming_ingetrokken_op))
+        ev.append(Event(b.vanaf, "betrokkenheid", title, details, b.toelichting, "betrokkenheid", b.pk))
     for v in t.verlenging_set.all():
         ev.append(
             Event(
@@ -331,9 +340,15 @@ class MilestoneRow:
     days_late: int | None = None
 
 
+def running_request(t: m.Traject) -> m.Aanmelding | None:
+    """The trajectory's request to AgO that is not refused (from the prefetched requests)."""
+    return next((x for x in t.aanmeldingen.all() if x.status != m.Aanmelding.Status.GEWEIGERD), None)
+
+
 def dossier_state(t: m.Traject, d: Dossier, day: date) -> a.State:
     if t.status != m.Traject.Status.AFGESLOTEN:
-        return s.state_of(d, day)
+        request = running_request(t)
+        return s.state_of(d, day, intake=request.status if request else "")
     try:
         continued = t.voortgezet_als is not None
     except m.Traject.DoesNotExist:
@@ -367,7 +382,9 @@ def dossier(request, pk):
     else:
         evaluation = dl.evaluate(facts, day, mandatory_from=_mandatory_from())
     state = dossier_state(traject, d, day)
-    allowed = a.allowed(state)
+    allowed = [
+        x for x in a.allowed(state) if x != a.AANMELDEN_AGO or mag_aanmelden_bij_ago(request.user, traject)
+    ]
     rows = []
     for ms in evaluation.milestones:
         row = MilestoneRow(ms, MIJLPALEN.get(ms.code, ms.code), STATES[ms.state])
@@ -392,6 +409,7 @@ def dossier(request, pk):
             "mandatory_reasons": [MIJLPALEN.get(c, c) for c in evaluation.formal_mandatory_reasons],
             "timeline": timeline(traject),
             "voortgezet_als": voortgezet_als,
+            "aanmeldingen": list(traject.aanmeldingen.all()),
             "open": not closed,
             "acties": [
                 (code, a.LABELS[code], action_url(traject, code)) for code in allowed if code in a.LABELS
@@ -423,7 +441,7 @@ CORRECT_FORMS = {
     "gesprek": (f.GesprekForm, _("Contact of gesprek wijzigen")),
     "inschatting": (f.InschattingForm, _("Inschatting wijzigen")),
     "stappenplan": (f.StappenplanForm, _("Stappenplan wijzigen")),
-    "betrokkenheid": (f.BetrokkenheidForm, _("Betrokkenheid van een welzijnsactor wijzigen")),
+    "betrokkenheid": (f.BetrokkenheidCorrectieForm, _("Betrokkenheid van een welzijnsactor wijzigen")),
     "verlenging": (f.VerlengingForm, _("Verlenging wijzigen")),
     "werkhervatting": (f.WerkhervattingForm, _("Werkhervatting wijzigen")),
     "herval": (f.HervalCorrectieForm, _("Herval en de werkhervatting ervoor wijzigen")),
@@ -436,6 +454,7 @@ OTHER_TITLES = {
     a.AFSLUITEN: _("Traject afsluiten"),
     a.HEROPENEN: _("Traject heropenen"),
     a.GEGEVENS: _("Gegevens van het dossier wijzigen"),
+    a.AANMELDEN_AGO: _("Aanmelden bij AgO voor een entiteitsoverschrijdend traject"),
 }
 
 
@@ -477,6 +496,10 @@ def _render_form(request, t, form, title, formset=None, **extra):
 
 def _done(request, t, message=None, pk=None):
     messages.success(request, message or _("Opgeslagen."))
+    if not zichtbare_trajecten(request.user).filter(pk=pk or t.pk).exists():
+        # e.g. HR registered a trajectory for a coach, or withdrew the consent that gave HR access
+        messages.info(request, _("U hebt geen inzage (meer) in dit dossier."))
+        return redirect("worklist")
     return redirect("dossier", pk=pk or t.pk)
 
 
@@ -506,6 +529,7 @@ def actie(request, pk, kind):
         a.AFSLUITEN: _afsluiten,
         a.HEROPENEN: _heropenen,
         a.GEGEVENS: _gegevens,
+        a.AANMELDEN_AGO: _aanmelden_ago,
     }[kind](request, t, title)
 
 
@@ -623,6 +647,27 @@ def _heropenen(request, t, title):
         "De afsluiting blijft zichtbaar in de historiek, met de reden die u hier opgeeft."
     )
     return _render_form(request, t, form, title, intro=intro, submit=_("Heropenen"))
+
+
+def _aanmelden_ago(request, t, title):
+    if not mag_aanmelden_bij_ago(request.user, t):
+        raise Http404
+    form = f.AanmeldenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            s.intake.aanmelden(context_of(request, form), t.pk, form.cleaned_data["motivatie"])
+        except s.AlreadySubmitted:
+            return _already(request, t)
+        except s.Refused as refused:
+            apply_refusal(form, refused)
+        else:
+            return _done(request, t, _("Het traject is aangemeld bij AgO."))
+    intro = _(
+        "Een entiteitsoverschrijdend traject wordt centraal aangemeld bij de adviseurs van AgO (omzendbrief, "
+        "punt 4.4). AgO aanvaardt of weigert de aanmelding, wijst een trajectbegeleider toe en legt de "
+        "doelentiteit vast zodra die gevonden is; pas dan neemt die entiteit deel aan het dossier."
+    )
+    return _render_form(request, t, form, title, intro=intro, submit=_("Aanmelden bij AgO"))
 
 
 def _gegevens(request, t, title):

@@ -1,9 +1,10 @@
 """Every write to a dossier, one function per domain action (see trajecten.services.dossier).
 
 Views, the admin, tasks and commands call these; forms only clean input. Reads that depend on the user
-go through trajecten.access.
+go through reintegratie.access.
 """
 
+from . import intake
 from .base import ActionContext, AlreadySubmitted, NotAllowed, Refused, state_of
 from .dossier import (
     FORMAL_STEPS,
@@ -29,6 +30,7 @@ __all__ = [
     "NotAllowed",
     "Refused",
     "close",
+    "intake",
     "convert_to_formal",
     "convert_to_informal",
     "correct_core",

@@ -113,7 +113,9 @@ def claimed_for(ctx: ActionContext, traject: Traject) -> None:
         FormSubmission.objects.filter(token=ctx.token).update(traject=traject)
 
 
-def state_of(d: Dossier, today: date, continued: bool = False, other_open: bool = False) -> actions.State:
+def state_of(
+    d: Dossier, today: date, continued: bool = False, other_open: bool = False, intake: str = ""
+) -> actions.State:
     t = d.traject
     positive = any(i.uitkomst == dl.STAPPEN_MOGELIJK for i in d.inschattingen)
     term_running = False
@@ -131,6 +133,7 @@ def state_of(d: Dossier, today: date, continued: bool = False, other_open: bool 
         stappenplan_term_running=term_running,
         continued=continued,
         other_open=other_open,
+        intake=intake,
     )
 
 

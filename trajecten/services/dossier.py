@@ -125,24 +125,12 @@ def register_traject(ctx: ActionContext, data: dict, visible=None) -> m.Traject:
         t = m.Traject(
             soort=data["soort"],
             entiteit=entiteit,
-            doel_entiteit=data.get("doel_entiteit"),
             d0=data.get("d0"),
             coach=data.get("coach"),
             leidinggevende=data.get("leidinggevende", ""),
         )
-        if t.doel_entiteit_id and t.doel_entiteit_id == entiteit.pk:
-            raise Refused(fields={"doel_entiteit": _("De doelentiteit moet een andere entiteit zijn.")})
         validate(None, Dossier(t), ctx.today, Targets().add(t, {"d0", "soort"}))
         lid = _staff_member(ctx, data)
-        if lid.entiteit_id != entiteit.pk:
-            raise Refused(
-                fields={
-                    "personeelsnummer": _(
-                        "Dit personeelsnummer kan hier niet geregistreerd worden. Kijk het nummer na; neem "
-                        "contact op met AgO als het personeelslid van entiteit veranderde."
-                    )
-                }
-            )
         open_t = lid.trajecten.exclude(status=m.Traject.Status.AFGESLOTEN).first()
         if open_t is not None:
             _refuse_second_open(open_t, visible)
@@ -158,10 +146,14 @@ IDENTITY_FIELDS = ("voornaam", "achternaam", "statuut", "functie")
 
 
 def _staff_member(ctx: ActionContext, data: dict) -> m.Personeelslid:
-    """The staff member with this personnel number, locked; created when new (also when two register at once:
-    the second waits for the first and then finds the staff member and its open trajectory)."""
-    nummer = data["personeelsnummer"]
-    lid = m.Personeelslid.objects.select_for_update().filter(personeelsnummer=nummer).first()
+    """The entity's staff member with this personnel number, locked; created when new (also when two register
+    at once: the second waits for the first and then finds the staff member and its open trajectory).
+
+    Only the entity's own records are looked at: registering never tells whether a number has a record or a
+    dossier in another entity."""
+    nummer, entiteit = data["personeelsnummer"], data["entiteit"]
+    own = m.Personeelslid.objects.select_for_update().filter(entiteit=entiteit, personeelsnummer=nummer)
+    lid = own.first()
     if lid is not None:
         return lid
     lid = m.Personeelslid(
@@ -173,7 +165,7 @@ def _staff_member(ctx: ActionContext, data: dict) -> m.Personeelslid:
         with transaction.atomic():
             stamp(lid, ctx).save()
     except IntegrityError:
-        return m.Personeelslid.objects.select_for_update().get(personeelsnummer=nummer)
+        return own.get()
     return lid
 
 
@@ -194,8 +186,8 @@ def _refuse_second_open(open_t: m.Traject | None, visible) -> None:
     raise Refused(
         fields={
             "personeelsnummer": _(
-                "Dit personeelsnummer kan hier niet geregistreerd worden. Kijk het nummer na; neem contact op "
-                "met AgO als u denkt dat het toch moet kunnen."
+                "Dit personeelslid kan nu niet geregistreerd worden. Neem contact op met de terugkeercoach van "
+                "uw entiteit of met AgO."
             )
         }
     )
