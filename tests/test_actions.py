@@ -111,9 +111,17 @@ def test_register_refuses_bad_input(c, data, message):
     assert m.Traject.objects.count() == 0 and m.Personeelslid.objects.count() == 0
 
 
-def test_register_refuses_staff_member_of_other_entity(c, entiteit_b):
-    PersoneelslidFactory(entiteit=entiteit_b, personeelsnummer="P123456")
-    refused(c.post(reverse("traject_nieuw"), registration()), "kan hier niet geregistreerd worden")
+def test_register_reveals_nothing_about_other_entities(c, coach_a, entiteit_b):
+    """No oracle: a number known in another entity (even with an open dossier there) is registered as the
+    own entity's staff member, exactly as an unknown number would be."""
+    other = PersoneelslidFactory(entiteit=entiteit_b, personeelsnummer="P123456", achternaam="Anders")
+    TrajectFactory(personeelslid=other)
+    response = c.post(reverse("traject_nieuw"), registration())
+    assert response.status_code == 302
+    own = m.Personeelslid.objects.get(entiteit=coach_a.entiteit, personeelsnummer="P123456")
+    assert own != other and own.achternaam == "Wouters"
+    other.refresh_from_db()
+    assert other.achternaam == "Anders"  # the other entity's record is untouched
 
 
 def test_register_refuses_second_open_trajectory(c, t):
@@ -507,7 +515,7 @@ IMPLAUSIBLE = [
     ),
     (
         "betrokkenheid",
-        {"actor": "smt"},
+        {"actor": "smt", "toestemming_op": d(D0 - timedelta(days=1))},
         "vanaf",
         d(D0 - timedelta(days=1)),
         "vóór de start van de arbeidsongeschiktheid",
