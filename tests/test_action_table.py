@@ -21,7 +21,12 @@ def test_open_dossiers_by_kind_and_state():
         return set(a.allowed(a.State(kind=kind, status=status, **kw)))
 
     common = {a.GESPREK, a.BETROKKENHEID, a.GEGEVENS, a.AFSLUITEN, a.WIJZIGEN, a.VERWIJDEREN}
-    assert allowed(a.INFORMEEL, a.LOPEND) == common | {a.INSCHATTING, a.WERKHERVATTING, a.OMZETTEN_FORMEEL}
+    assert allowed(a.INFORMEEL, a.LOPEND) == common | {
+        a.INSCHATTING,
+        a.WERKHERVATTING,
+        a.OMZETTEN_FORMEEL,
+        a.AANMELDEN_AGO,
+    }
     assert allowed(
         a.INFORMEEL, a.LOPEND, positive_assessment=True, stappenplan_term_running=True
     ) == common | {
@@ -30,8 +35,11 @@ def test_open_dossiers_by_kind_and_state():
         a.VERLENGING,
         a.WERKHERVATTING,
         a.OMZETTEN_FORMEEL,
+        a.AANMELDEN_AGO,
     }
-    assert allowed(a.INFORMEEL, a.OPVOLGING) == common | {a.HERVAL, a.EVALUATIE}
+    assert allowed(a.INFORMEEL, a.OPVOLGING) == common | {a.HERVAL, a.EVALUATIE, a.AANMELDEN_AGO}
+    # asked at AgO once
+    assert a.AANMELDEN_AGO not in allowed(a.INFORMEEL, a.LOPEND, intake="aangemeld")
     assert allowed(a.FORMEEL, a.LOPEND) == common | {a.FORMEEL_STAPPEN, a.WERKHERVATTING}
     assert allowed(a.FORMEEL, a.OPVOLGING) == common | {a.FORMEEL_STAPPEN, a.HERVAL, a.EVALUATIE}
     assert allowed(a.PREVENTIEF, a.LOPEND) == common | {a.INSCHATTING, a.OMZETTEN_INFORMEEL}

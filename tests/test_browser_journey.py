@@ -67,6 +67,7 @@ def test_coach_registers_whole_informal_journey(page, coach_a, coach_b, screensh
     action(page, "Welzijnsactor")
     page.get_by_label("Welzijnsactor").select_option("arbeidsarts")
     page.get_by_label("Betrokken vanaf").fill(d(d0 + timedelta(days=32)))
+    page.get_by_label("Toestemming van het personeelslid op").fill(d(d0 + timedelta(days=32)))
     submit(page)
 
     action(page, "Stappenplan")

@@ -187,7 +187,8 @@ def test_every_free_text_field_warns_against_medical_data():
         for f in model._meta.get_fields()
         if isinstance(f, djm.TextField)
     ]
-    # uitkomst_reden, uitkomst, toelichting (x3), afspraken, omschrijving, reden, verslag
-    assert len(fields) == 9
+    # uitkomst_reden, uitkomst, toelichting (x3), afspraken, omschrijving, reden, verslag, and the request to
+    # AgO's motivatie and weigerreden
+    assert len(fields) == 11
     for f in fields:
         assert "Geen medische gegevens" in str(f.help_text), f"{f.model.__name__}.{f.name}"

@@ -62,13 +62,14 @@ def test_ago_sees_all_entities_with_subtotals(client, ago, entiteit_a, entiteit_
     assert "Totaal Vlaamse overheid" in html and "Subtotaal" in html
 
 
-def test_users_without_report_role_get_404(client, entiteit_a):
+def test_users_without_report_role_see_only_a_message(client, entiteit_a):
     user = GebruikerFactory(username="beheerder2", rol=Gebruiker.Rol.BEHEERDER, entiteit=None)
     user.rol = "onbekend"
     user.save()
     client.force_login(user)
     for name in ("dashboard", "rapporten"):
-        assert client.get(reverse(name)).status_code == 404
+        response = client.get(reverse(name))
+        assert response.status_code == 403 and "geen toegang" in response.content.decode()
 
 
 def test_dashboard_query_count_is_pinned_and_flat(client, hr_a, ago, entiteit_a, entiteit_b):

@@ -72,7 +72,7 @@ def test_dossier_pages_reports_downloads_and_admin_are_not_stored(client, coach_
     client.force_login(beheerder)
     for what, url in [
         ("beheer", reverse("admin:index")),
-        ("beheer trajecten", reverse("admin:trajecten_traject_changelist")),
+        ("beheer notificaties", reverse("admin:trajecten_notificatie_changelist")),
         ("beheer gebruiker", reverse("admin:entiteiten_gebruiker_change", args=[beheerder.pk])),
     ]:
         response = client.get(url)
