@@ -26,6 +26,7 @@ VERLENGING = "verlenging"
 WERKHERVATTING = "werkhervatting"
 HERVAL = "herval"
 EVALUATIE = "evaluatie"
+ONDERZOEK = "onderzoek"  # the arbeidsarts's examination around the return (only that and when)
 FORMEEL_STAPPEN = "formeel"
 OMZETTEN_FORMEEL = "omzetten"
 OMZETTEN_INFORMEEL = "omzetten_informeel"
@@ -46,6 +47,7 @@ LABELS = {
     WERKHERVATTING: _("Werkhervatting"),
     HERVAL: _("Herval"),
     EVALUATIE: _("Evaluatie"),
+    ONDERZOEK: _("Onderzoek arbeidsarts"),
     FORMEEL_STAPPEN: _("Verloop formeel traject"),
     OMZETTEN_FORMEEL: _("Omzetten naar formeel"),
     OMZETTEN_INFORMEEL: _("Toch uitgevallen: omzetten naar informeel"),
@@ -60,11 +62,12 @@ _OPEN = {GESPREK, BETROKKENHEID, GEGEVENS, AFSLUITEN, WIJZIGEN, VERWIJDEREN}
 # The table: (kind, status) -> allowed actions. Entity-crossing trajectories are informal ones.
 TABLE: dict[tuple[str, str], frozenset[str]] = {
     (INFORMEEL, LOPEND): frozenset(
-        _OPEN | {INSCHATTING, STAPPENPLAN, VERLENGING, WERKHERVATTING, OMZETTEN_FORMEEL, AANMELDEN_AGO}
+        _OPEN
+        | {INSCHATTING, STAPPENPLAN, VERLENGING, WERKHERVATTING, ONDERZOEK, OMZETTEN_FORMEEL, AANMELDEN_AGO}
     ),
-    (INFORMEEL, OPVOLGING): frozenset(_OPEN | {HERVAL, EVALUATIE, AANMELDEN_AGO}),
-    (FORMEEL, LOPEND): frozenset(_OPEN | {FORMEEL_STAPPEN, WERKHERVATTING}),
-    (FORMEEL, OPVOLGING): frozenset(_OPEN | {FORMEEL_STAPPEN, HERVAL, EVALUATIE}),
+    (INFORMEEL, OPVOLGING): frozenset(_OPEN | {HERVAL, EVALUATIE, ONDERZOEK, AANMELDEN_AGO}),
+    (FORMEEL, LOPEND): frozenset(_OPEN | {FORMEEL_STAPPEN, WERKHERVATTING, ONDERZOEK}),
+    (FORMEEL, OPVOLGING): frozenset(_OPEN | {FORMEEL_STAPPEN, HERVAL, EVALUATIE, ONDERZOEK}),
     (PREVENTIEF, LOPEND): frozenset(_OPEN | {INSCHATTING, STAPPENPLAN, OMZETTEN_INFORMEEL}),
     (INFORMEEL, AFGESLOTEN): frozenset({HEROPENEN}),
     (FORMEEL, AFGESLOTEN): frozenset({HEROPENEN}),
@@ -86,6 +89,7 @@ NOT_IN_TABLE = {
     HERVAL: _("Registreer eerst de werkhervatting: een herval volgt op een hervatting."),
     EVALUATIE: _("Een evaluatie volgt op een werkhervatting: registreer die eerst."),
     FORMEEL_STAPPEN: _("Alleen een formeel traject heeft de stappen van de re-integratiebeoordeling."),
+    ONDERZOEK: _("Een onderzoek bij werkhervatting hoort bij een personeelslid dat arbeidsongeschikt was."),
     OMZETTEN_FORMEEL: _(
         "Alleen een informeel traject van een personeelslid dat arbeidsongeschikt is, kan omgezet worden "
         "naar een formeel traject."
@@ -106,6 +110,7 @@ MILESTONE_ACTIONS: dict[str, tuple[str, dict[str, str]]] = {
     dl.VOLGEND_GESPREK: (GESPREK, {"soort": "gesprek"}),
     dl.INSCHATTING_4_MAANDEN: (INSCHATTING, {}),
     dl.STAPPENPLAN: (STAPPENPLAN, {}),
+    dl.ONDERZOEK_WERKHERVATTING: (ONDERZOEK, {"soort": dl.ONDERZOEK_BIJ_WERKHERVATTING}),
     dl.FORMEEL_BEOORDELING: (FORMEEL_STAPPEN, {}),
     dl.FORMEEL_PLAN: (FORMEEL_STAPPEN, {}),
     dl.FORMEEL_ANTWOORD: (FORMEEL_STAPPEN, {}),

@@ -180,6 +180,8 @@ class _Checker:
         self.verlengingen()
         self.returns()
         self.evaluaties()
+        for o in self.d.onderzoeken:
+            self.fact(self.point("onderzoek", o, "datum", _("het onderzoek van %(d)s")))
         self.formeel()
         self.closing()
         return self.out
@@ -404,8 +406,7 @@ class _Checker:
                 ev = dl.evaluate(facts_from(before), v.toegekend_op)
             except (ValueError, OverflowError):
                 continue  # an impossible date elsewhere is reported on its own field
-            terms = [m for m in ev.milestones if m.code == dl.STAPPENPLAN]
-            term = terms[-1] if terms else None  # milestones are sorted by due date: the current term
+            term = ev.current(dl.STAPPENPLAN)  # the term of the current period of incapacity
             if term is None:
                 msg = _(
                     "Een verlenging geldt voor de termijn van het stappenplan: op %(d)s was er geen positieve "
@@ -519,29 +520,30 @@ class _Checker:
         self.formal_request(points["aanvraag_ontvangen_op"])
 
     def formal_request(self, p: Point | None):
-        """Who may start a formal trajectory, on the day the request was received (KB art. I.4-73 §1)."""
+        """Who may start a formal trajectory on the day the request was received (deadlines.formal_start:
+        the staff member while unable to work, the entity after 3 months of uninterrupted incapacity)."""
+        from .labels import FORMEEL_START
+
         f = self.d.formeel
-        if p is None or self.d0 is None or p.value < self.d0:
+        if p is None or self.d0 is None:
             return
         facts = replace(facts_from(self.d), kind=dl.INFORMEEL, closed_on=None, formal=None)
         try:
-            ev = dl.evaluate(facts, p.value)
+            start = dl.formal_start(facts, p.value, f.aanvrager)
         except (ValueError, OverflowError):
             return
-        if f.aanvrager == "entiteit" and not ev.formal_possible_entity:
-            vanaf = ev.formal_possible_entity_from
-            msg = _(
-                "De entiteit kan een formeel traject pas opstarten na 3 maanden onafgebroken "
-                "arbeidsongeschiktheid"
-            )
-            msg = _("%(msg)s (vanaf %(d)s).") % {"msg": msg, "d": fmt(vanaf)} if vanaf else msg + "."
-            self.out.append(Problem("formeel", f.pk, "aanvrager", "formeel_entiteit_te_vroeg", msg, None, f))
-        elif f.aanvrager != "entiteit" and not ev.formal_possible_staff:
-            msg = _(
-                "Het personeelslid kan een formeel traject aanvragen zolang het arbeidsongeschikt is; op %(d)s "
-                "was het weer aan het werk."
-            ) % {"d": fmt(p.value)}
-            self.out.append(Problem("formeel", f.pk, "aanvrager", "formeel_niet_ongeschikt", msg, None, f))
+        if start.allowed or start.reason == dl.R_VOOR_D0:
+            return  # a request before D0 is reported on the date itself
+        msg = str(FORMEEL_START[start.reason])
+        if start.possible_from:
+            msg = msg.rstrip(".") + " " + _("(vanaf %(d)s).") % {"d": fmt(start.possible_from)}
+        rule = {
+            dl.R_NOG_GEEN_3_MAANDEN: "formeel_entiteit_te_vroeg",
+            dl.R_WERK_HERVAT: "formeel_niet_ongeschikt",
+        }
+        self.out.append(
+            Problem("formeel", f.pk, "aanvrager", rule.get(start.reason, start.reason), msg, None, f)
+        )
 
     def closing(self):
         t = self.t
@@ -576,6 +578,7 @@ def event_points(d: Dossier) -> Iterator[Point]:
         ("herval", d.hervallen, "hervat_op", _("de werkhervatting van %(d)s")),
         ("herval", d.hervallen, "datum", _("het herval van %(d)s")),
         ("evaluatie", d.evaluaties, "datum", _("de evaluatie van %(d)s")),
+        ("onderzoek", d.onderzoeken, "datum", _("het onderzoek van %(d)s")),
         ("traject", [d.traject], "werkhervatting_op", _("de werkhervatting van %(d)s")),
         *(
             ("formeel", [d.formeel], name, _("de formele stap van %(d)s"))

@@ -38,6 +38,7 @@ from .models import (
     Herval,
     Inschatting,
     Maatregel,
+    Onderzoek,
     Personeelslid,
     Signaal,
     Stappenplan,
@@ -313,6 +314,9 @@ class _Bouwer:
 
     def __init__(self, rng: random.Random, ref: date):
         self.rng = rng
+        # A second stream for choices added later (health surveillance), so the scenarios' dates stay as
+        # they were: the first stream's sequence is unchanged.
+        self.rng2 = random.Random(rng.random())
         self.ref = ref
         self.entiteiten: dict[str, Entiteit] = {}
         self.demo_entiteiten: dict[str, DemoEntiteit] = {}
@@ -321,6 +325,7 @@ class _Bouwer:
         self.hr: dict[str, Gebruiker] = {}
         self.ago: list[Gebruiker] = []
         self.aanmeldingen: list[Aanmelding] = []
+        self.onderzoeken: list[Onderzoek] = []
         self.personeel: list[Personeelslid] = []
         self.pool: dict[str, list[Personeelslid]] = {}
         self.nummers: set[int] = set()
@@ -623,6 +628,7 @@ class _Bouwer:
         t.werkhervatting_vorm = vorm
         t.status = Traject.Status.OPVOLGING
         tot = min(tot or self.ref, self.ref)
+        self.gezondheidstoezicht(t, datum, tot)
         eerste = datum + _dag(self.r(14, 30))
         if eerste > tot:
             eerste = tot if tot > datum else None
@@ -632,6 +638,27 @@ class _Bouwer:
         tweede = eerste + _dag(self.r(30, 60))
         if tweede <= tot:
             self.evaluatie(t, tweede)
+
+    def gezondheidstoezicht(self, t, terug: date, tot: date) -> None:
+        """Some staff are under compulsory health surveillance; most of them get the examination at the
+        return (within days), some not (the milestone is missed)."""
+        if t.d0 is None or self.rng2.random() >= 0.3:
+            return
+        t.gezondheidstoezicht = True
+        if (terug - t.d0).days >= 28 and self.rng2.random() < 0.7:
+            op = min(terug + _dag(self.rng2.randint(0, 8)), tot)
+            if op >= terug:
+                self.onderzoeken.append(
+                    Onderzoek(traject=t, soort=Onderzoek.Soort.ONDERZOEK_BIJ_WERKHERVATTING, datum=op)
+                )
+        if self.rng2.random() < 0.3:
+            self.onderzoeken.append(
+                Onderzoek(
+                    traject=t,
+                    soort=Onderzoek.Soort.BEZOEK_VOOR_WERKHERVATTING,
+                    datum=max(t.d0, terug - _dag(self.rng2.randint(3, 14))),
+                )
+            )
 
     def evaluatie(self, t, datum: date, door: str | None = None) -> None:
         door = door or self.rng.choice(
@@ -1138,6 +1165,7 @@ class _Bouwer:
         aantallen["verlengingen"] = bulk(Verlenging, self.verlengingen)
         aantallen["hervallen"] = bulk(Herval, self.hervallen)
         aantallen["evaluaties"] = bulk(Evaluatie, self.evaluaties)
+        aantallen["onderzoeken"] = bulk(Onderzoek, self.onderzoeken)
         return aantallen
 
 
@@ -1170,6 +1198,7 @@ def wis() -> dict[str, int]:
         ("verlengingen", Verlenging.objects.all()),
         ("hervallen", Herval.objects.all()),
         ("evaluaties", Evaluatie.objects.all()),
+        ("onderzoeken", Onderzoek.objects.all()),
         ("formele verlopen", FormeelVerloop.objects.all()),
         ("trajecten", Traject.objects.filter(voortgezet_van__isnull=False)),
         ("trajecten", Traject.objects.all()),

@@ -14,7 +14,7 @@ from django.db.models import Prefetch, QuerySet
 
 from . import deadlines as dl
 from .facts import Dossier, Plan, facts_from
-from .models import FormeelVerloop, Gesprek, Inschatting, Traject
+from .models import Betrokkenheid, FormeelVerloop, Gesprek, Inschatting, Maatregel, Stappenplan, Traject
 
 RULE_PREFETCHES = (
     Prefetch("gesprek_set", queryset=Gesprek.objects.only("id", "traject_id", "datum", "soort")),
@@ -22,9 +22,23 @@ RULE_PREFETCHES = (
         "inschatting_set",
         queryset=Inschatting.objects.only("id", "traject_id", "datum", "uitkomst", "volgend_gesprek_op"),
     ),
-    Prefetch("stappenplan_set"),
+    # only the measures the rules read: a progressive return (the coordinating role)
+    Prefetch(
+        "stappenplan_set",
+        queryset=Stappenplan.objects.prefetch_related(
+            Prefetch(
+                "maatregelen",
+                queryset=Maatregel.objects.filter(soort="progressief").only("id", "stappenplan_id", "soort"),
+            )
+        ),
+    ),
     Prefetch("verlenging_set"),
     Prefetch("herval_set"),
+    Prefetch(
+        "betrokkenheid_set",
+        queryset=Betrokkenheid.objects.only("id", "traject_id", "vanaf", "toestemming_ingetrokken_op"),
+    ),
+    Prefetch("onderzoek_set"),
 )
 
 
@@ -43,9 +57,11 @@ def dossier_for_rules(traject: Traject) -> Dossier:
         traject=traject,
         gesprekken=list(traject.gesprek_set.all()),
         inschattingen=list(traject.inschatting_set.all()),
-        stappenplannen=[Plan(p) for p in traject.stappenplan_set.all()],
+        stappenplannen=[Plan(p, list(p.maatregelen.all())) for p in traject.stappenplan_set.all()],
         verlengingen=list(traject.verlenging_set.all()),
         hervallen=list(traject.herval_set.all()),
+        betrokkenheden=list(traject.betrokkenheid_set.all()),
+        onderzoeken=list(traject.onderzoek_set.all()),
         formeel=formeel,
     )
 
@@ -95,13 +111,14 @@ SUMMARY_FIELDS = [
     "eerstvolgende_mijlpaal",
     "formeel_verplicht_vanaf",
     "formeel_waarschuwing_vanaf",
+    "coach_nodig",
 ]
 
 
 def apply_summary(traject: Traject, as_of: date) -> bool:
     """Set the stored deadline summary of one (prefetched) trajectory; True when it changed."""
     s = dl.summarize(facts_of(traject), as_of, mandatory_from=settings.FORMEEL_VERPLICHT_VANAF)
-    new = (s.next_due, s.next_code, s.mandatory_from, s.warning_from)
+    new = (s.next_due, s.next_code, s.mandatory_from, s.warning_from, s.coach_needed)
     old = tuple(getattr(traject, f) for f in SUMMARY_FIELDS)
     if new == old:
         return False

@@ -13,6 +13,8 @@ from typing import Any
 
 from . import deadlines as dl
 
+PROGRESSIEF = "progressief"  # the return form and the measure "deeltijdse prestaties wegens ziekte"
+
 # The kinds of parts a dossier holds, in the order the dossier page lists its actions.
 PART_LISTS = {
     "gesprek": "gesprekken",
@@ -22,6 +24,7 @@ PART_LISTS = {
     "verlenging": "verlengingen",
     "herval": "hervallen",
     "evaluatie": "evaluaties",
+    "onderzoek": "onderzoeken",
 }
 
 
@@ -47,6 +50,7 @@ class Dossier:
     verlengingen: list[Any] = field(default_factory=list)
     hervallen: list[Any] = field(default_factory=list)
     evaluaties: list[Any] = field(default_factory=list)
+    onderzoeken: list[Any] = field(default_factory=list)
     formeel: Any | None = None
 
     @classmethod
@@ -65,6 +69,7 @@ class Dossier:
             verlengingen=list(traject.verlenging_set.all()),
             hervallen=list(traject.herval_set.all()),
             evaluaties=list(traject.evaluatie_set.all()),
+            onderzoeken=list(traject.onderzoek_set.all()),
             formeel=formeel,
         )
 
@@ -129,4 +134,19 @@ def facts_from(d: Dossier) -> dl.TrajectFacts:
         returned_on=t.werkhervatting_op,
         definitive_incapacity_on=t.definitieve_ongeschiktheid_op,
         formal=formal_facts(d.formeel),
+        health_surveillance=bool(t.gezondheidstoezicht),
+        examinations=tuple(dl.Examination(o.datum, o.soort) for o in d.onderzoeken),
+        coach_assigned=t.coach_id is not None,
+        # involvements that hold: a withdrawn consent ends the welzijnsactor's involvement
+        welzijnsactoren_on=tuple(b.vanaf for b in d.betrokkenheden if not b.toestemming_ingetrokken_op),
+        progressive_return_on=progressive_returns(d),
     )
+
+
+def progressive_returns(d: Dossier) -> tuple:
+    """The days a progressive return (deeltijdse prestaties wegens ziekte) started or was agreed."""
+    days = [h.hervat_op for h in d.hervallen if h.hervatting_vorm == PROGRESSIEF]
+    if d.traject.werkhervatting_op and d.traject.werkhervatting_vorm == PROGRESSIEF:
+        days.append(d.traject.werkhervatting_op)
+    days += [p.obj.datum for p in d.stappenplannen if any(mr.soort == PROGRESSIEF for mr in p.maatregelen)]
+    return tuple(sorted(days))

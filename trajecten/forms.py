@@ -114,7 +114,7 @@ class TrajectForm(TokenMixin, forms.ModelForm):
 
     class Meta:
         model = m.Traject
-        fields = ["soort", "entiteit", "d0", "coach", "leidinggevende"]
+        fields = ["soort", "entiteit", "d0", "coach", "leidinggevende", "gezondheidstoezicht"]
         formfield_callback = datum_callback
 
     def __init__(self, *args, user: Gebruiker, **kwargs):
@@ -315,6 +315,15 @@ class HervalCorrectieForm(InputForm):
         self.fields["hervatting_vorm"].required = True
 
 
+class OnderzoekForm(InputForm):
+    """That the arbeidsarts examined the staff member, and when: never what was found."""
+
+    class Meta:
+        model = m.Onderzoek
+        fields = ["soort", "datum"]
+        formfield_callback = datum_callback
+
+
 class EvaluatieForm(InputForm):
     class Meta:
         model = m.Evaluatie
@@ -410,7 +419,7 @@ class GegevensForm(ReasonMixin, InputForm):
 
     class Meta:
         model = m.Traject
-        fields = ["d0", "definitieve_ongeschiktheid_op", "coach", "leidinggevende"]
+        fields = ["d0", "definitieve_ongeschiktheid_op", "coach", "leidinggevende", "gezondheidstoezicht"]
         formfield_callback = datum_callback
 
     def __init__(self, *args, **kwargs):

@@ -139,6 +139,14 @@ class Traject(models.Model):
         related_name="trajecten",
     )
     leidinggevende = models.CharField(_("leidinggevende"), max_length=200, blank=True)
+    gezondheidstoezicht = models.BooleanField(
+        _("valt onder verplicht gezondheidstoezicht"),
+        default=False,
+        help_text=_(
+            "Bv. een veiligheidsfunctie: na een afwezigheid van minstens 4 weken is een onderzoek bij "
+            "werkhervatting door de preventieadviseur-arbeidsarts verplicht."
+        ),
+    )
     voortgezet_van = models.OneToOneField(
         "self",
         verbose_name=_("voortgezet van"),
@@ -175,6 +183,7 @@ class Traject(models.Model):
     formeel_waarschuwing_vanaf = models.DateField(
         _("waarschuwing formeel traject vanaf"), null=True, blank=True, editable=False
     )
+    coach_nodig = models.BooleanField(_("een coach moet coördineren"), default=False, editable=False)
     aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
     history = historiek(
@@ -183,6 +192,7 @@ class Traject(models.Model):
             "eerstvolgende_mijlpaal",
             "formeel_verplicht_vanaf",
             "formeel_waarschuwing_vanaf",
+            "coach_nodig",
             "gewijzigd_op",
         ]
     )
@@ -485,6 +495,31 @@ class Herval(TrajectOnderdeel):
             models.CheckConstraint(condition=Q(datum__gt=F("hervat_op")), name="herval_na_hervatting"),
             *datumbereik("herval", "hervat_op", "datum"),
         ]
+
+
+class Onderzoek(TrajectOnderdeel):
+    """An examination by the preventieadviseur-arbeidsarts around the return: only that and when it
+    happened, never its content (no medical data)."""
+
+    class Soort(models.TextChoices):
+        ONDERZOEK_BIJ_WERKHERVATTING = (
+            dl.ONDERZOEK_BIJ_WERKHERVATTING,
+            _("Onderzoek bij werkhervatting (verplicht gezondheidstoezicht)"),
+        )
+        BEZOEK_VOOR_WERKHERVATTING = (
+            dl.BEZOEK_VOOR_WERKHERVATTING,
+            _("Bezoek voorafgaand aan de werkhervatting"),
+        )
+
+    soort = models.CharField(_("soort onderzoek"), max_length=40, choices=Soort.choices)
+    datum = models.DateField(_("datum"))
+    history = historiek()
+
+    class Meta:
+        verbose_name = _("onderzoek door de arbeidsarts")
+        verbose_name_plural = _("onderzoeken door de arbeidsarts")
+        ordering = ["datum", "id"]
+        constraints = datumbereik("onderzoek", "datum")
 
 
 class Evaluatie(TrajectOnderdeel):

@@ -66,6 +66,8 @@ def row_signals(t: m.Traject, day: date) -> list[tuple[str, str]]:
         out.append(("verplicht", _("Formeel traject verplicht")))
     elif t.formeel_waarschuwing_vanaf and t.formeel_waarschuwing_vanaf <= day:
         out.append(("waarschuwing", _("Formeel traject zou verplicht zijn")))
+    if t.coach_nodig:
+        out.append(("waarschuwing", _("Coach moet coördineren")))
     if t.eerstvolgende_termijn:
         if t.eerstvolgende_termijn < day:
             days = (day - t.eerstvolgende_termijn).days
@@ -152,6 +154,7 @@ DOSSIER_PREFETCH = (
     "herval_set",
     "betrokkenheid_set",
     "evaluatie_set",
+    "onderzoek_set",
 )
 
 
@@ -279,6 +282,8 @@ def timeline(t: m.Traject) -> list[Event]:
         if e.bijgestuurd:
             details.append((_("Afspraken"), _("bijgestuurd")))
         ev.append(Event(e.datum, "evaluatie", _("Evaluatie"), details, e.verslag, "evaluatie", e.pk))
+    for o in t.onderzoek_set.all():
+        ev.append(Event(o.datum, "onderzoek", o.get_soort_display(), [], "", "onderzoek", o.pk))
     ev += formal_events(t)
     if t.afgesloten_op:
         ev.append(
@@ -386,8 +391,13 @@ def dossier(request, pk):
         x for x in a.allowed(state) if x != a.AANMELDEN_AGO or mag_aanmelden_bij_ago(request.user, traject)
     ]
     rows = []
+    earlier: dict[int, tuple[date | None, list[MilestoneRow]]] = {}
     for ms in evaluation.milestones:
         row = MilestoneRow(ms, MIJLPALEN.get(ms.code, ms.code), STATES[ms.state])
+        if ms.history:
+            # an earlier period of incapacity: as it stood when that period ended, no action
+            earlier.setdefault(ms.period, (ms.period_start, []))[1].append(row)
+            continue
         target = a.MILESTONE_ACTIONS.get(ms.code)
         if not closed and ms.state != dl.MET and target and target[0] in allowed:
             row.action_url = action_url(traject, target[0], target[1])
@@ -405,6 +415,7 @@ def dossier(request, pk):
             "t": traject,
             "ev": evaluation,
             "milestones": rows,
+            "earlier_periods": [(n, start, r) for n, (start, r) in sorted(earlier.items(), reverse=True)],
             "warnings": [WARNINGS[w] for w in evaluation.warnings if w in WARNINGS],
             "mandatory_reasons": [MIJLPALEN.get(c, c) for c in evaluation.formal_mandatory_reasons],
             "timeline": timeline(traject),
@@ -436,6 +447,7 @@ REGISTER_FORMS = {
     a.WERKHERVATTING: (f.WerkhervattingForm, _("Werkhervatting registreren")),
     a.HERVAL: (f.HervalForm, _("Herval registreren")),
     a.EVALUATIE: (f.EvaluatieForm, _("Evaluatie registreren")),
+    a.ONDERZOEK: (f.OnderzoekForm, _("Onderzoek door de arbeidsarts registreren")),
 }
 CORRECT_FORMS = {
     "gesprek": (f.GesprekForm, _("Contact of gesprek wijzigen")),
@@ -446,6 +458,7 @@ CORRECT_FORMS = {
     "werkhervatting": (f.WerkhervattingForm, _("Werkhervatting wijzigen")),
     "herval": (f.HervalCorrectieForm, _("Herval en de werkhervatting ervoor wijzigen")),
     "evaluatie": (f.EvaluatieForm, _("Evaluatie wijzigen")),
+    "onderzoek": (f.OnderzoekForm, _("Onderzoek door de arbeidsarts wijzigen")),
 }
 OTHER_TITLES = {
     a.FORMEEL_STAPPEN: _("Verloop formeel traject"),
@@ -536,7 +549,7 @@ def actie(request, pk, kind):
 def _register(request, t, kind, title):
     form_class = REGISTER_FORMS[kind][0]
     data = request.POST or None
-    initial = {k: v for k, v in request.GET.items() if k in ("soort",)}
+    initial = {k: v for k, v in request.GET.items() if k in ("soort",)}  # from a milestone's link
     kwargs = {"traject": t} if kind == a.STAPPENPLAN else {}
     form = form_class(data, initial=initial, **kwargs)
     formset = None

@@ -77,6 +77,7 @@ DOSSIER_PREFETCHES = (
     "verlenging_set",
     "herval_set",
     "evaluatie_set",
+    "onderzoek_set",
 )
 
 
@@ -124,8 +125,8 @@ def state_of(
             ev = dl.evaluate(facts_from(d), today)
         except (ValueError, OverflowError):
             ev = None
-        terms = [m for m in ev.milestones if m.code == dl.STAPPENPLAN] if ev else []
-        term_running = bool(terms) and terms[-1].state != dl.MET
+        term = ev.current(dl.STAPPENPLAN) if ev else None
+        term_running = term is not None and term.state != dl.MET
     return actions.State(
         kind=t.soort,
         status=t.status,
@@ -161,6 +162,7 @@ def describe(p: Problem) -> str:
         "verlenging": _("De verlenging van %(d)s"),
         "herval": _("Het herval van %(d)s"),
         "evaluatie": _("De evaluatie van %(d)s"),
+        "onderzoek": _("Het onderzoek van %(d)s"),
     }
     name = names.get(p.kind, p.kind)
     return name % {"d": fmt(day)} if "%(d)s" in name else name

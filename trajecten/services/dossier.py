@@ -51,6 +51,7 @@ PART_MODELS: dict[str, type] = {
     "verlenging": m.Verlenging,
     "herval": m.Herval,
     "evaluatie": m.Evaluatie,
+    "onderzoek": m.Onderzoek,
 }
 MAATREGEL_FIELDS = ("soort", "omschrijving", "vanaf", "tot")
 
@@ -128,6 +129,7 @@ def register_traject(ctx: ActionContext, data: dict, visible=None) -> m.Traject:
             d0=data.get("d0"),
             coach=data.get("coach"),
             leidinggevende=data.get("leidinggevende", ""),
+            gezondheidstoezicht=bool(data.get("gezondheidstoezicht")),
         )
         validate(None, Dossier(t), ctx.today, Targets().add(t, {"d0", "soort"}))
         lid = _staff_member(ctx, data)
@@ -433,7 +435,13 @@ def remove_formal_step(ctx: ActionContext, traject_pk: int, reason: str) -> str:
 
 # --- the dossier itself -----------------------------------------------------------------------------------
 
-CORE_TRAJECT_FIELDS = ("d0", "definitieve_ongeschiktheid_op", "coach", "leidinggevende")
+CORE_TRAJECT_FIELDS = (
+    "d0",
+    "definitieve_ongeschiktheid_op",
+    "coach",
+    "leidinggevende",
+    "gezondheidstoezicht",
+)
 CORE_PERSON_FIELDS = ("voornaam", "achternaam", "statuut", "functie")
 
 
@@ -535,6 +543,7 @@ def _continue_as(
         d0=d0,
         coach_id=t.coach_id,
         leidinggevende=t.leidinggevende,
+        gezondheidstoezicht=t.gezondheidstoezicht,
         definitieve_ongeschiktheid_op=t.definitieve_ongeschiktheid_op,
         voortgezet_van=t,
     )
