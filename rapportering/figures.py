@@ -37,6 +37,7 @@ from trajecten.models import (
     Herval,
     Inschatting,
     Maatregel,
+    Onderzoek,
     Stappenplan,
     Traject,
     Verlenging,
@@ -107,8 +108,9 @@ _PARTS = (
     (Gesprek, "gesprek_set", ("datum", "soort")),
     (Inschatting, "inschatting_set", ("datum", "uitkomst", "volgend_gesprek_op")),
     (Verlenging, "verlenging_set", ("toegekend_op", "nieuwe_datum")),
-    (Herval, "herval_set", ("hervat_op", "datum")),
-    (Betrokkenheid, "betrokkenheid_set", ("actor", "vanaf")),
+    (Herval, "herval_set", ("hervat_op", "datum", "hervatting_vorm")),
+    (Betrokkenheid, "betrokkenheid_set", ("actor", "vanaf", "toestemming_ingetrokken_op")),
+    (Onderzoek, "onderzoek_set", ("datum", "soort")),
 )
 
 

@@ -23,6 +23,7 @@ def test_open_dossiers_by_kind_and_state():
     common = {a.GESPREK, a.BETROKKENHEID, a.GEGEVENS, a.AFSLUITEN, a.WIJZIGEN, a.VERWIJDEREN}
     assert allowed(a.INFORMEEL, a.LOPEND) == common | {
         a.INSCHATTING,
+        a.ONDERZOEK,
         a.WERKHERVATTING,
         a.OMZETTEN_FORMEEL,
         a.AANMELDEN_AGO,
@@ -33,15 +34,16 @@ def test_open_dossiers_by_kind_and_state():
         a.INSCHATTING,
         a.STAPPENPLAN,
         a.VERLENGING,
+        a.ONDERZOEK,
         a.WERKHERVATTING,
         a.OMZETTEN_FORMEEL,
         a.AANMELDEN_AGO,
     }
-    assert allowed(a.INFORMEEL, a.OPVOLGING) == common | {a.HERVAL, a.EVALUATIE, a.AANMELDEN_AGO}
+    assert allowed(a.INFORMEEL, a.OPVOLGING) == common | {a.HERVAL, a.EVALUATIE, a.ONDERZOEK, a.AANMELDEN_AGO}
     # asked at AgO once
     assert a.AANMELDEN_AGO not in allowed(a.INFORMEEL, a.LOPEND, intake="aangemeld")
-    assert allowed(a.FORMEEL, a.LOPEND) == common | {a.FORMEEL_STAPPEN, a.WERKHERVATTING}
-    assert allowed(a.FORMEEL, a.OPVOLGING) == common | {a.FORMEEL_STAPPEN, a.HERVAL, a.EVALUATIE}
+    assert allowed(a.FORMEEL, a.LOPEND) == common | {a.FORMEEL_STAPPEN, a.WERKHERVATTING, a.ONDERZOEK}
+    assert allowed(a.FORMEEL, a.OPVOLGING) == common | {a.FORMEEL_STAPPEN, a.HERVAL, a.EVALUATIE, a.ONDERZOEK}
     assert allowed(a.PREVENTIEF, a.LOPEND) == common | {a.INSCHATTING, a.OMZETTEN_INFORMEEL}
 
 

@@ -67,6 +67,9 @@ def full(entiteit_a, coach_a):
     MaatregelFactory(stappenplan=parts["stappenplan"], soort="werkplek", omschrijving="Aangepaste stoel")
     parts["herval"] = HervalFactory(traject=t, hervat_op=day(90), datum=day(120))
     parts["evaluatie"] = EvaluatieFactory(traject=t, datum=day(160), verslag="Loopt goed")
+    parts["onderzoek"] = m.Onderzoek.objects.create(
+        traject=t, soort="onderzoek_bij_werkhervatting", datum=day(151)
+    )
     parts["werkhervatting"] = t
     refresh_one(t.pk, TODAY)
     t.refresh_from_db()
@@ -82,7 +85,8 @@ CORRECTIONS = {
     "stappenplan": ({"afspraken": "Eerst drie halve dagen"}, "Halftijds starten", "Eerst drie halve dagen"),
     "herval": ({"datum": d(day(121))}, d(day(120)), d(day(121))),
     "evaluatie": ({"verslag": "Bijgestuurd: minder uren"}, "Loopt goed", "Bijgestuurd: minder uren"),
-    "werkhervatting": ({"werkhervatting_op": d(day(151))}, d(day(150)), d(day(151))),
+    "werkhervatting": ({"werkhervatting_op": d(day(149))}, d(day(150)), d(day(149))),
+    "onderzoek": ({"datum": d(day(152))}, d(day(151)), d(day(152))),
 }
 
 

@@ -161,6 +161,8 @@ def dossier_history(traject: m.Traject) -> list[Entry]:
             m.Verlenging,
             m.Herval,
             m.Evaluatie,
+            m.Onderzoek,
+            m.Aanmelding,
         )
     ]
     labels = Labels(sources)
