@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
@@ -6,6 +7,7 @@ from django.urls import include, path
 from entiteiten import oidc
 
 
+@transaction.non_atomic_requests
 def favicon(request):
     """Browsers ask /favicon.ico where a response has no <link rel="icon"> (a PDF, a download)."""
     return redirect(static("img/favicon.ico"), permanent=True)
