@@ -17,6 +17,7 @@ from trajecten.evaluation import refresh_summaries
 from .conftest import login
 from .factories import (
     PASSWORD,
+    AanmeldingFactory,
     GebruikerFactory,
     GesprekFactory,
     InschattingFactory,
@@ -96,6 +97,7 @@ def main_pages(coach_a, hr_a, ago, entiteit_b, settings, tmp_path):
             )
     refresh_summaries(m.Traject.objects.all(), today)
     RapportFactory(jaar=today.year - 1)
+    aanmelding = AanmeldingFactory(traject=t, aangemeld_op=today - timedelta(days=5), aangemeld_door=coach_a)
     GebruikerFactory(
         username="beheerder", rol=Gebruiker.Rol.BEHEERDER, entiteit=None, is_staff=True, is_superuser=True
     )
@@ -130,6 +132,8 @@ def main_pages(coach_a, hr_a, ago, entiteit_b, settings, tmp_path):
             "dashboard-vo", "ago", goto(reverse("dashboard") + f"?jaar={today.year}", "Trajecten per soort")
         ),
         MainPage("rapporten", "ago", goto(reverse("rapporten"), "Jaarlijkse rapporten")),
+        MainPage("aanmeldingen", "ago", goto(reverse("aanmeldingen"))),
+        MainPage("aanmelding", "ago", goto(reverse("aanmelding", args=[aanmelding.pk]), "Aanvaarden")),
         MainPage("beheer", "beheerder", goto(reverse("admin:index"))),
     ]
 
