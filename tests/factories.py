@@ -163,3 +163,17 @@ class RapportFactory(factory.django.DjangoModelFactory):
     def bestand_inhoud(obj, create, extracted, **kwargs):
         if create:
             obj.bestand.save(obj.bestandsnaam, ContentFile(extracted or b"a;b\n"))
+
+
+class AanmeldingFactory(factory.django.DjangoModelFactory):
+    """A trajectory's request to AgO (entity-crossing), as the coach of its entity makes it."""
+
+    class Meta:
+        model = m.Aanmelding
+
+    traject = factory.SubFactory(TrajectFactory)
+    aangemeld_op = factory.LazyAttribute(lambda o: o.traject.d0 + timedelta(days=90))
+    aangemeld_door = factory.SubFactory(
+        GebruikerFactory, entiteit=factory.SelfAttribute("..traject.entiteit")
+    )
+    motivatie = "Geen aangepaste functie mogelijk binnen de entiteit"

@@ -110,8 +110,8 @@ def test_main_pages_report_no_csp_violation(page, coach_a, ago, dossier, screens
     bars = page.locator("svg.chart rect")
     assert bars.count() > 0 and bars.first.bounding_box()["width"] > 0
     # the stylesheet applies (a blocked stylesheet would leave the header unstyled)
-    header_bg = page.locator(".site-header").evaluate("e => getComputedStyle(e).backgroundColor")
-    assert header_bg == "rgb(5, 50, 110)"
+    header_bg = page.locator(".brand-bar").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert header_bg == "rgb(255, 230, 21)"  # the Vlaanderen yellow of static/css/app.css
     screenshot(page, "30-dashboard-onder-csp")
 
 
