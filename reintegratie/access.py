@@ -133,6 +133,26 @@ def ago_trajectbegeleiders() -> QuerySet[Gebruiker]:
     return Gebruiker.objects.filter(rol=AGO, is_active=True).order_by("last_name", "first_name")
 
 
+# --- absences from the personnel system -----------------------------------------------------------------
+
+
+def mag_afwezigheden_importeren(user) -> bool:
+    """AgO loads every entity's absence periods; HR its own entity's."""
+    return rol(user) in (HR, AGO)
+
+
+def zichtbare_imports(user) -> QuerySet:
+    from trajecten.models import AfwezigheidImport
+
+    qs = AfwezigheidImport.objects.select_related("aangevraagd_door", "alleen_entiteit")
+    r = rol(user)
+    if r == AGO:
+        return qs
+    if r == HR:
+        return qs.filter(alleen_entiteit_id=user.entiteit_id)
+    return qs.none()
+
+
 # --- reporting -----------------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ def toegang(request):
             "rapportering": access.mag_rapportering(user),
             "alle_entiteiten": access.ziet_alle_entiteiten(user),
             "intake": access.mag_intake(user),
+            "afwezigheden": access.mag_afwezigheden_importeren(user),
             "herberekenen": access.mag_herberekenen(user),
         }
     }

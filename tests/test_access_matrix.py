@@ -115,7 +115,13 @@ def world(db):
     }
     for r in reports.values():
         r.bestand.save(f"{r.soort}-{r.pk}.txt", io.BytesIO(b"aggregated figures only"), save=True)
-    return {"users": users, "objs": objs, "requests": requests, "reports": reports}
+    imports = {
+        "A": m.AfwezigheidImport.objects.create(bestandsnaam="a.csv", alleen_entiteit=ent_a, status="klaar"),
+        "VO": m.AfwezigheidImport.objects.create(bestandsnaam="vo.csv", status="klaar"),
+    }
+    # absent without a trajectory: the person of entity B must never show to entity A's users
+    m.Afwezigheid.objects.create(entiteit=ent_b, personeelsnummer="PNXABSENTBZ", eerste_dag=D0)
+    return {"users": users, "objs": objs, "requests": requests, "reports": reports, "imports": imports}
 
 
 def client_for(world, role):
@@ -187,6 +193,13 @@ MATRIX = {
     "wijzigen": (lambda w: dossier_calls(w, "wijzigen"), lambda role, obj: dossier_page(role, obj)),
     "verwijderen": (lambda w: dossier_calls(w, "verwijderen"), lambda role, obj: dossier_page(role, obj)),
     "aanmeldingen": (lambda w: [(None, {})], lambda role, obj: only({"ago"}, role)),
+    # absence data: HR (own entity) and AgO upload; everyone with a role sees the own entity's absentees
+    "afwezigheden": (lambda w: [(None, {})], lambda role, obj: only({"hr_a", "ago"}, role)),
+    "afwezigheden_import": (
+        lambda w: [(key, {"pk": i.pk}) for key, i in w["imports"].items()],
+        lambda role, obj: only({"ago"} | ({"hr_a"} if obj == "A" else set()), role),
+    ),
+    "afwezig_zonder_traject": (lambda w: [(None, {})], lambda role, obj: workspace_page(role)),
     "aanmelding": (
         lambda w: [(key, {"pk": r.pk}) for key, r in w["requests"].items()],
         lambda role, obj: only({"ago"}, role),
@@ -267,6 +280,8 @@ def secrets(world, role) -> list[str]:
     for key, t in world["objs"].items():
         if key not in SEES[role]:
             out += [t.personeelslid.achternaam, t.personeelslid.personeelsnummer]
+    if role not in ("coach_b", "ago"):
+        out.append("PNXABSENTBZ")
     return out
 
 

@@ -98,6 +98,15 @@ def main_pages(coach_a, hr_a, ago, entiteit_b, settings, tmp_path):
     refresh_summaries(m.Traject.objects.all(), today)
     RapportFactory(jaar=today.year - 1)
     aanmelding = AanmeldingFactory(traject=t, aangemeld_op=today - timedelta(days=5), aangemeld_door=coach_a)
+    # absence data: someone absent without a trajectory (the worklist's block), an import with refused lines
+    m.Afwezigheid.objects.create(
+        entiteit=coach_a.entiteit, personeelsnummer="P990001", eerste_dag=today - timedelta(days=40)
+    )
+    imp = m.AfwezigheidImport.objects.create(
+        bestandsnaam="afwezigheden.csv",
+        status="geweigerd",
+        fouten=[[3, "eerste_dag", "Geen datum: gebruik JJJJ-MM-DD of dd/mm/jjjj."]],
+    )
     GebruikerFactory(
         username="beheerder", rol=Gebruiker.Rol.BEHEERDER, entiteit=None, is_staff=True, is_superuser=True
     )
@@ -134,6 +143,17 @@ def main_pages(coach_a, hr_a, ago, entiteit_b, settings, tmp_path):
         MainPage("rapporten", "ago", goto(reverse("rapporten"), "Jaarlijkse rapporten")),
         MainPage("aanmeldingen", "ago", goto(reverse("aanmeldingen"))),
         MainPage("aanmelding", "ago", goto(reverse("aanmelding", args=[aanmelding.pk]), "Aanvaarden")),
+        MainPage(
+            "afwezigheden", "ago", goto(reverse("afwezigheden"), "Afwezigheden uit het personeelssysteem")
+        ),
+        MainPage(
+            "afwezigheden-import",
+            "ago",
+            goto(reverse("afwezigheden_import", args=[imp.pk])),
+        ),
+        MainPage(
+            "afwezig-zonder-traject", "ago", goto(reverse("afwezig_zonder_traject"), "Afwezig zonder traject")
+        ),
         MainPage("beheer", "beheerder", goto(reverse("admin:index"))),
     ]
 
@@ -223,7 +243,8 @@ def test_phone_layout_folds_filters_and_shows_one_card_per_row(page, main_pages)
     assert cell.evaluate("c => getComputedStyle(c, '::before').content").startswith('"Soort"')
     # the table stays a table for a screen reader
     assert page.get_by_role("columnheader", name="Soort").count() == 1
-    assert page.get_by_role("row").count() == 1 + 1  # the header and the coach's one trajectory
+    rows = page.locator("table.worklist").get_by_role("row")
+    assert rows.count() == 1 + 1  # the header and the coach's one trajectory
 
 
 def test_lockout_after_repeated_failures_in_dutch(page, coach_a, settings):

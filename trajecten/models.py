@@ -669,6 +669,7 @@ class Notificatie(models.Model):
     class Soort(models.TextChoices):
         DIGEST = "digest", _("Dagelijks overzicht voor de coach")
         FORMEEL_VERPLICHT = "formeel_verplicht", _("Formeel traject verplicht (HR)")
+        AFWEZIG = "afwezig", _("Afwezig zonder traject (personeelssysteem)")
 
     soort = models.CharField(_("soort"), max_length=30, choices=Soort.choices)
     ontvanger = models.ForeignKey(
@@ -784,3 +785,93 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return str(self.token)
+
+
+class AfwezigheidImport(models.Model):
+    """One upload of absence periods from the personnel system: applied whole or not at all."""
+
+    class Status(models.TextChoices):
+        WACHTRIJ = "wachtrij", _("In de wachtrij")
+        BEZIG = "bezig", _("Bezig")
+        KLAAR = "klaar", _("Ingelezen")
+        GEWEIGERD = "geweigerd", _("Geweigerd: niets ingelezen")
+        MISLUKT = "mislukt", _("Mislukt: niets ingelezen")
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.WACHTRIJ)
+    bestandsnaam = models.CharField(_("bestand"), max_length=200)
+    # The file's text until it is read; emptied afterwards (the periods are then in the database).
+    inhoud = models.TextField(_("inhoud"), blank=True)
+    aangevraagd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("opgeladen door"), on_delete=models.PROTECT, null=True
+    )
+    alleen_entiteit = models.ForeignKey(
+        Entiteit,
+        verbose_name=_("enkel voor entiteit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("HR laadt enkel de eigen entiteit op; leeg: alle entiteiten (AgO)."),
+    )
+    totaal = models.PositiveIntegerField(_("regels"), default=0)
+    verwerkt = models.PositiveIntegerField(_("verwerkt"), default=0)
+    nieuw = models.PositiveIntegerField(_("nieuw"), default=0)
+    vervangen = models.PositiveIntegerField(_("vervangen"), default=0)
+    ongewijzigd = models.PositiveIntegerField(_("ongewijzigd"), default=0)
+    fouten = models.JSONField(_("geweigerde regels"), default=list, blank=True)
+    aangemaakt_op = models.DateTimeField(_("opgeladen op"), auto_now_add=True)
+    klaar_op = models.DateTimeField(_("klaar op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import van afwezigheden")
+        verbose_name_plural = _("imports van afwezigheden")
+        ordering = ["-aangemaakt_op", "-id"]
+
+    def __str__(self):
+        return f"{self.bestandsnaam} ({self.get_status_display()})"
+
+
+class Afwezigheid(models.Model):
+    """A period of sickness absence as the personnel system records it: who (personnel number within the
+    entity), from when, until when (empty while ongoing). Nothing medical."""
+
+    entiteit = models.ForeignKey(
+        Entiteit, verbose_name=_("entiteit"), on_delete=models.PROTECT, related_name="+"
+    )
+    personeelsnummer = models.CharField(_("personeelsnummer"), max_length=20)
+    eerste_dag = models.DateField(_("eerste dag"))
+    laatste_dag = models.DateField(_("laatste dag"), null=True, blank=True)
+    bron = models.ForeignKey(
+        AfwezigheidImport, verbose_name=_("import"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The daily job's signal "absent 4 weeks or more without a trajectory": raised once, resolved when a
+    # trajectory is registered or the absence ends.
+    gesignaleerd_op = models.DateField(_("gesignaleerd op"), null=True, blank=True)
+    signaal_opgelost_op = models.DateField(_("signaal opgelost op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("afwezigheid")
+        verbose_name_plural = _("afwezigheden")
+        ordering = ["entiteit", "personeelsnummer", "eerste_dag"]
+        indexes = [
+            models.Index(fields=["entiteit", "personeelsnummer"]),
+            models.Index(
+                fields=["entiteit", "eerste_dag"],
+                condition=Q(laatste_dag__isnull=True),
+                name="afwezigheid_lopend",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entiteit", "personeelsnummer", "eerste_dag"], name="afwezigheid_uniek"
+            ),
+            models.CheckConstraint(
+                condition=Q(laatste_dag__isnull=True) | Q(laatste_dag__gte=F("eerste_dag")),
+                name="afwezigheid_einde_na_begin",
+            ),
+            *datumbereik(
+                "afwezigheid", "eerste_dag", "laatste_dag", "gesignaleerd_op", "signaal_opgelost_op"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.personeelsnummer} {self.eerste_dag:%d/%m/%Y}"

@@ -1,17 +1,23 @@
 from datetime import date
 
 from celery import shared_task
+from django.utils import timezone
 
-from . import monitoring
+from . import absences, monitoring
 
 
 @shared_task(name="trajecten.tasks.run_deadline_job")
 def run_deadline_job(as_of: str | None = None, dry_run: bool = False) -> dict:
-    """The daily job (beat schedule in settings): signals for every open trajectory, then notifications."""
-    result = monitoring.run(date.fromisoformat(as_of) if as_of else None, dry_run=dry_run)
+    """The daily job (beat schedule in settings): signals for every open trajectory and for absences of 4
+    weeks or more without a trajectory (personnel system), then notifications."""
+    day = date.fromisoformat(as_of) if as_of else timezone.localdate()
+    result = monitoring.run(day, dry_run=dry_run).as_dict()
     if not dry_run:
+        raised, resolved = absences.sync_signals(day)
+        result["absences_raised"], result["absences_resolved"] = raised, resolved
+        result["notifications_recorded"] += absences.record_notifications(day)
         send_notifications.delay()
-    return result.as_dict()
+    return result
 
 
 @shared_task(name="trajecten.tasks.send_notifications", bind=True, max_retries=5)
@@ -21,3 +27,12 @@ def send_notifications(self) -> dict:
     if failed and not self.app.conf.task_always_eager:
         raise self.retry(countdown=300)
     return {"sent": sent, "failed": failed}
+
+
+@shared_task(name="trajecten.tasks.importeer_afwezigheden")
+def importeer_afwezigheden(import_id: int) -> dict:
+    """Check and apply an uploaded file of absence periods (all or nothing)."""
+    from .services import afwezigheden
+
+    imp = afwezigheden.verwerken(import_id)
+    return {"status": imp.status, "nieuw": imp.nieuw, "vervangen": imp.vervangen, "fouten": len(imp.fouten)}

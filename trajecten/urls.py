@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import intake_views, views
+from . import absence_views, intake_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("trajecten/", views.worklist, name="worklist"),
     path("trajecten/nieuw/", views.traject_nieuw, name="traject_nieuw"),
+    path("afwezigheden/", absence_views.afwezigheden, name="afwezigheden"),
+    path("afwezigheden/import/<int:pk>/", absence_views.afwezigheden_import, name="afwezigheden_import"),
+    path("afwezigheden/zonder-traject/", absence_views.afwezig_zonder_traject, name="afwezig_zonder_traject"),
     path("ago/aanmeldingen/", intake_views.aanmeldingen, name="aanmeldingen"),
     path("ago/aanmeldingen/<int:pk>/", intake_views.aanmelding, name="aanmelding"),
     path("trajecten/<int:pk>/", views.dossier, name="dossier"),

@@ -21,8 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from reintegratie import access
 from reintegratie.access import mag_aanmelden_bij_ago, mag_registreren, traject_or_404, zichtbare_trajecten
 
+from . import absences
 from . import actions as a
 from . import deadlines as dl
 from . import forms as f
@@ -33,6 +35,7 @@ from .filters import TrajectFilter
 from .labels import MIJLPALEN, STATES, WARNINGS
 
 PAGE_SIZE = 25
+ABSENT_SHOWN = 5
 DUE_SOON = timedelta(days=dl.DUE_SOON_DAYS)
 
 
@@ -94,6 +97,9 @@ def worklist(request):
     qs = flt.qs.order_by(F("eerstvolgende_termijn").asc(nulls_last=True), "d0", "pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
     rows = [Row(t, row_signals(t, day)) for t in page.object_list]
+    # Absent 4 weeks or more without a trajectory (personnel system): the first few, and how many.
+    absent = absences.zonder_traject(access.zichtbare_entiteiten(request.user), day)
+    absent_first = list(absent[: ABSENT_SHOWN + 1])
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(
@@ -106,6 +112,8 @@ def worklist(request):
             "mijlpalen": MIJLPALEN,
             "querystring": query.urlencode(),
             "mag_registreren": mag_registreren(request.user),
+            "afwezig": absent_first[:ABSENT_SHOWN],
+            "afwezig_meer": len(absent_first) > ABSENT_SHOWN,
         },
     )
 
@@ -118,7 +126,11 @@ def worklist(request):
 def traject_nieuw(request):
     if not mag_registreren(request.user):
         raise Http404
-    form = f.TrajectForm(request.POST or None, user=request.user)
+    # pre-filled from the list of staff absent without a trajectory; only AgO chooses the entity
+    fields = ("personeelsnummer", "d0", "voornaam", "achternaam")
+    fields += ("entiteit",) if access.ziet_alle_entiteiten(request.user) else ()
+    prefill = {k: v for k, v in request.GET.items() if k in fields}
+    form = f.TrajectForm(request.POST or None, user=request.user, initial=prefill)
     link = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -421,6 +433,7 @@ def dossier(request, pk):
             "timeline": timeline(traject),
             "voortgezet_als": voortgezet_als,
             "aanmeldingen": list(traject.aanmeldingen.all()),
+            "afwezigheid": absences.voor_dossier(traject, day),
             "open": not closed,
             "acties": [
                 (code, a.LABELS[code], action_url(traject, code)) for code in allowed if code in a.LABELS

@@ -4,7 +4,7 @@ Views, the admin, tasks and commands call these; forms only clean input. Reads t
 go through reintegratie.access.
 """
 
-from . import intake
+from . import afwezigheden, intake
 from .base import ActionContext, AlreadySubmitted, NotAllowed, Refused, state_of
 from .dossier import (
     FORMAL_STEPS,
@@ -29,6 +29,7 @@ __all__ = [
     "AlreadySubmitted",
     "NotAllowed",
     "Refused",
+    "afwezigheden",
     "close",
     "intake",
     "convert_to_formal",
