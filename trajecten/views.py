@@ -559,6 +559,30 @@ def actie(request, pk, kind):
     }[kind](request, t, title)
 
 
+CHANGED = None  # the service's own message: "Opgeslagen." (or "niets gewijzigd" when it returns False)
+
+
+def _submit(request, t, form, call, formset=None, message=CHANGED, pk=None):
+    """Call one service with the form's input. Saved: redirect with ``message`` (a callable of the service's
+    result gives message and dossier); refused: the messages go on the form and None is returned."""
+    try:
+        result = call(context_of(request, form))
+    except s.AlreadySubmitted:
+        return _already(request, t)
+    except s.Refused as refused:
+        apply_refusal(form, refused, formset)
+        return None
+    if callable(message):
+        message, pk = message(result)
+    elif message is CHANGED and result is False:
+        message = _("Er was niets gewijzigd.")
+    return _done(request, t, message, pk=pk)
+
+
+def _posted(request, form, formset=None) -> bool:
+    return request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid())
+
+
 def _register(request, t, kind, title):
     form_class = REGISTER_FORMS[kind][0]
     data = request.POST or None
@@ -568,106 +592,91 @@ def _register(request, t, kind, title):
     formset = None
     if kind == a.STAPPENPLAN:
         formset = f.maatregel_formset(False)(data, instance=m.Stappenplan(traject=t), prefix="maatregel")
-    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+    if _posted(request, form, formset):
         rows = f.maatregel_rows(formset) if formset is not None else None
-        try:
-            s.register_part(context_of(request, form), t.pk, kind, form.values(), rows)
-        except s.AlreadySubmitted:
-            return _already(request, t)
-        except s.Refused as refused:
-            apply_refusal(form, refused, formset)
-        else:
-            return _done(request, t)
+        done = _submit(
+            request, t, form, lambda ctx: s.register_part(ctx, t.pk, kind, form.values(), rows), formset
+        )
+        if done:
+            return done
     return _render_form(request, t, form, title, formset)
 
 
 def _formeel(request, t, title):
     verloop = getattr(t, "formeel_verloop", None)
     form = f.FormeelVerloopForm(request.POST or None, instance=verloop or m.FormeelVerloop(traject=t))
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = s.save_formal_steps(
-                context_of(request, form), t.pk, form.values(), form.cleaned_data.get("wijzigingsreden", "")
+    if _posted(request, form):
+        reason = form.cleaned_data.get("wijzigingsreden", "")
+        done = _submit(request, t, form, lambda ctx: s.save_formal_steps(ctx, t.pk, form.values(), reason))
+        if done:
+            return done
+    return _render_form(request, t, form, title)
+
+
+def _convert(form_class, service, message):
+    def view(request, t, title):
+        form = form_class(request.POST or None)
+        if _posted(request, form):
+            done = _submit(
+                request,
+                t,
+                form,
+                lambda ctx: service(ctx, t.pk, form.values()),
+                message=lambda new: (message, new.pk),
             )
-        except s.AlreadySubmitted:
-            return _already(request, t)
-        except s.Refused as refused:
-            apply_refusal(form, refused)
-        else:
-            return _done(request, t, None if changed else _("Er was niets gewijzigd."))
-    return _render_form(request, t, form, title)
+            if done:
+                return done
+        return _render_form(request, t, form, title)
+
+    return view
 
 
-def _omzetten(request, t, title):
-    form = f.OmzettenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = s.convert_to_formal(context_of(request, form), t.pk, form.values())
-        except s.AlreadySubmitted:
-            return _already(request, t)
-        except s.Refused as refused:
-            apply_refusal(form, refused)
-        else:
-            return _done(request, t, _("Het traject loopt verder als formeel traject."), pk=new.pk)
-    return _render_form(request, t, form, title)
-
-
-def _omzetten_informeel(request, t, title):
-    form = f.OmzettenInformeelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = s.convert_to_informal(context_of(request, form), t.pk, form.values())
-        except s.AlreadySubmitted:
-            return _already(request, t)
-        except s.Refused as refused:
-            apply_refusal(form, refused)
-        else:
-            return _done(request, t, _("Het traject loopt verder als informeel traject."), pk=new.pk)
-    return _render_form(request, t, form, title)
+_omzetten = _convert(f.OmzettenForm, s.convert_to_formal, _("Het traject loopt verder als formeel traject."))
+_omzetten_informeel = _convert(
+    f.OmzettenInformeelForm, s.convert_to_informal, _("Het traject loopt verder als informeel traject.")
+)
 
 
 def _afsluiten(request, t, title):
     """Closing asks a confirmation that shows the outcome chosen; only the confirmed form closes."""
     form = f.AfsluitenForm(request.POST or None, traject=t)
-    if request.method == "POST" and form.is_valid():
-        ctx = context_of(request, form)
-        confirmed = form.cleaned_data.get("bevestigd")
-        try:
-            if not confirmed:
-                s.close(dc_replace(ctx, token=None), t.pk, form.values(), dry_run=True)
-                return render(
-                    request,
-                    "trajecten/bevestigen.html",
-                    {
-                        "t": t,
-                        "title": _("Afsluiten bevestigen"),
-                        "form": form,
-                        "uitkomst": dict(m.Traject.Uitkomst.choices)[form.cleaned_data["uitkomst"]],
-                        "datum": form.cleaned_data["afgesloten_op"],
-                        "reden": form.cleaned_data.get("uitkomst_reden", ""),
-                    },
-                )
-            s.close(ctx, t.pk, form.values())
-        except s.AlreadySubmitted:
-            return _already(request, t)
-        except s.Refused as refused:
-            apply_refusal(form, refused)
+    if _posted(request, form):
+        if not form.cleaned_data.get("bevestigd"):
+            try:
+                s.close(s.ActionContext(request.user, today()), t.pk, form.values(), dry_run=True)
+            except s.Refused as refused:
+                apply_refusal(form, refused)
+            else:
+                context = {
+                    "t": t,
+                    "title": _("Afsluiten bevestigen"),
+                    "form": form,
+                    "uitkomst": dict(m.Traject.Uitkomst.choices)[form.cleaned_data["uitkomst"]],
+                    "datum": form.cleaned_data["afgesloten_op"],
+                    "reden": form.cleaned_data.get("uitkomst_reden", ""),
+                }
+                return render(request, "trajecten/bevestigen.html", context)
         else:
-            return _done(request, t, _("Het traject is afgesloten."))
+            done = _submit(
+                request,
+                t,
+                form,
+                lambda ctx: s.close(ctx, t.pk, form.values()),
+                message=_("Het traject is afgesloten."),
+            )
+            if done:
+                return done
     return _render_form(request, t, form, title)
 
 
 def _heropenen(request, t, title):
     form = f.ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            s.reopen(context_of(request, form), t.pk, form.cleaned_data["wijzigingsreden"])
-        except s.AlreadySubmitted:
-            return _already(request, t)
-        except s.Refused as refused:
-            apply_refusal(form, refused)
-        else:
-            return _done(request, t, _("Het traject is heropend; de termijnen lopen opnieuw."))
+    if _posted(request, form):
+        reason = form.cleaned_data["wijzigingsreden"]
+        message = _("Het traject is heropend; de termijnen lopen opnieuw.")
+        done = _submit(request, t, form, lambda ctx: s.reopen(ctx, t.pk, reason), message=message)
+        if done:
+            return done
     intro = _(
         "De uitkomst en de datum van afsluiting worden gewist en de termijnen lopen opnieuw. "
         "De afsluiting blijft zichtbaar in de historiek, met de reden die u hier opgeeft."
@@ -679,15 +688,17 @@ def _aanmelden_ago(request, t, title):
     if not mag_aanmelden_bij_ago(request.user, t):
         raise Http404
     form = f.AanmeldenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            s.intake.aanmelden(context_of(request, form), t.pk, form.cleaned_data["motivatie"])
-        except s.AlreadySubmitted:
-            return _already(request, t)
-        except s.Refused as refused:
-            apply_refusal(form, refused)
-        else:
-            return _done(request, t, _("Het traject is aangemeld bij AgO."))
+    if _posted(request, form):
+        motivatie = form.cleaned_data["motivatie"]
+        done = _submit(
+            request,
+            t,
+            form,
+            lambda ctx: s.intake.aanmelden(ctx, t.pk, motivatie),
+            message=_("Het traject is aangemeld bij AgO."),
+        )
+        if done:
+            return done
     intro = _(
         "Een entiteitsoverschrijdend traject wordt centraal aangemeld bij de adviseurs van AgO (omzendbrief, "
         "punt 4.4). AgO aanvaardt of weigert de aanmelding, wijst een trajectbegeleider toe en legt de "
@@ -698,17 +709,11 @@ def _aanmelden_ago(request, t, title):
 
 def _gegevens(request, t, title):
     form = f.GegevensForm(request.POST or None, instance=t)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = s.correct_core(
-                context_of(request, form), t.pk, form.values(), form.cleaned_data["wijzigingsreden"]
-            )
-        except s.AlreadySubmitted:
-            return _already(request, t)
-        except s.Refused as refused:
-            apply_refusal(form, refused)
-        else:
-            return _done(request, t, None if changed else _("Er was niets gewijzigd."))
+    if _posted(request, form):
+        reason = form.cleaned_data["wijzigingsreden"]
+        done = _submit(request, t, form, lambda ctx: s.correct_core(ctx, t.pk, form.values(), reason))
+        if done:
+            return done
     return _render_form(request, t, form, title)
 
 
@@ -748,24 +753,18 @@ def wijzigen(request, pk, kind, part):
     formset = None
     if kind == "stappenplan":
         formset = f.maatregel_formset(True)(data, instance=obj, prefix="maatregel")
-    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+    if _posted(request, form, formset):
         rows = f.maatregel_rows(formset) if formset is not None else None
-        try:
-            changed = s.correct_part(
-                context_of(request, form),
-                t.pk,
-                kind,
-                obj.pk,
-                form.values(),
-                form.cleaned_data["wijzigingsreden"],
-                rows,
-            )
-        except s.AlreadySubmitted:
-            return _already(request, t)
-        except s.Refused as refused:
-            apply_refusal(form, refused, formset)
-        else:
-            return _done(request, t, None if changed else _("Er was niets gewijzigd."))
+        reason = form.cleaned_data["wijzigingsreden"]
+        done = _submit(
+            request,
+            t,
+            form,
+            lambda ctx: s.correct_part(ctx, t.pk, kind, obj.pk, form.values(), reason, rows),
+            formset,
+        )
+        if done:
+            return done
     return _render_form(request, t, form, title, formset)
 
 
@@ -784,19 +783,19 @@ def verwijderen(request, pk, kind, part):
     if reason is not None:
         return not_allowed(request, t, title, reason)
     form = f.ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        ctx, why = context_of(request, form), form.cleaned_data["wijzigingsreden"]
-        try:
+    if _posted(request, form):
+        why = form.cleaned_data["wijzigingsreden"]
+
+        def remove(ctx):
             if kind == "formeel":
-                s.remove_formal_step(ctx, t.pk, why)
-            else:
-                s.remove_part(ctx, t.pk, kind, obj.pk, why)
-        except s.AlreadySubmitted:
-            return _already(request, t)
-        except s.Refused as refused:
-            apply_refusal(form, refused)
-        else:
-            return _done(request, t, _("Verwijderd. Het blijft zichtbaar in de historiek."))
+                return s.remove_formal_step(ctx, t.pk, why)
+            return s.remove_part(ctx, t.pk, kind, obj.pk, why)
+
+        done = _submit(
+            request, t, form, remove, message=_("Verwijderd. Het blijft zichtbaar in de historiek.")
+        )
+        if done:
+            return done
     intro = _(
         "U verwijdert dit uit de tijdlijn. Het blijft in de historiek staan, met de reden die u opgeeft."
     )
