@@ -128,21 +128,26 @@ class _Checker:
 
     # -- ranges -----------------------------------------------------------------------------------------
 
-    def fact(self, p: Point | None) -> None:
-        """A registered fact: on or after D0 (01/01/2000 without D0), not in the future."""
-        if p is None:
-            return
+    def happened(self, p: Point, future: str | None = None) -> bool:
+        """Between 01/01/2000 and today; False (with the problem) when before 2000."""
         if p.value > self.today:
-            self.out.append(
-                _problem(
-                    p, "toekomst", _("Deze datum ligt in de toekomst; registreer alleen wat al gebeurd is.")
-                )
-            )
+            message = future or _("Deze datum ligt in de toekomst; registreer alleen wat al gebeurd is.")
+            self.out.append(_problem(p, "toekomst", message))
+        return self.since_2000(p)
+
+    def since_2000(self, p: Point) -> bool:
         if p.value < EERSTE_DATUM:
             self.out.append(
                 _problem(p, "te_vroeg", _("Deze datum ligt vóór 01/01/2000: geen aannemelijke datum."))
             )
-        elif self.d0 is not None and p.field != "d0":
+            return False
+        return True
+
+    def fact(self, p: Point | None) -> None:
+        """A registered fact: on or after D0 (01/01/2000 without D0), not in the future."""
+        if p is None:
+            return
+        if self.happened(p) and self.d0 is not None and p.field != "d0":
             self.out.extend(_order(self.d0_point(), p, "voor_d0"))
 
     def planned(self, p: Point | None, after: Point | None = None, strict: bool = True) -> None:
@@ -158,11 +163,7 @@ class _Checker:
                     % {"d": fmt(self.horizon)},
                 )
             )
-        if p.value < EERSTE_DATUM:
-            self.out.append(
-                _problem(p, "te_vroeg", _("Deze datum ligt vóór 01/01/2000: geen aannemelijke datum."))
-            )
-        elif after is not None:
+        if self.since_2000(p) and after is not None:
             self.out.extend(_order(after, p, "na_feit", strict=strict))
 
     def required(self, kind, obj, name, message) -> None:
@@ -204,17 +205,9 @@ class _Checker:
         elif t.d0 is None:
             self.required("traject", t, "d0", _("Geef de eerste dag van de arbeidsongeschiktheid (D0) in."))
         if t.d0 is not None:
-            p = self.d0_point()
-            if t.d0 > self.today:
-                self.out.append(
-                    _problem(
-                        p, "toekomst", _("De startdatum van de arbeidsongeschiktheid ligt in de toekomst.")
-                    )
-                )
-            if t.d0 < EERSTE_DATUM:
-                self.out.append(
-                    _problem(p, "te_vroeg", _("Deze datum ligt vóór 01/01/2000: geen aannemelijke datum."))
-                )
+            self.happened(
+                self.d0_point(), _("De startdatum van de arbeidsongeschiktheid ligt in de toekomst.")
+            )
         self.fact(
             self.point(
                 "traject",
@@ -348,20 +341,8 @@ class _Checker:
                 "betrokkenheid", b, "toestemming_ingetrokken_op", _("de intrekking (%(d)s)")
             )
             for p in (given, withdrawn):
-                if p is not None and p.value > self.today:
-                    self.out.append(
-                        _problem(
-                            p,
-                            "toekomst",
-                            _("Deze datum ligt in de toekomst; registreer alleen wat al gebeurd is."),
-                        )
-                    )
-                if p is not None and p.value < EERSTE_DATUM:
-                    self.out.append(
-                        _problem(
-                            p, "te_vroeg", _("Deze datum ligt vóór 01/01/2000: geen aannemelijke datum.")
-                        )
-                    )
+                if p is not None:
+                    self.happened(p)
             if given and vanaf:
                 self.out.extend(_order(given, vanaf, "toestemming_na_betrokkenheid"))
             if withdrawn:
