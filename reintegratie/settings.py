@@ -12,6 +12,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from operations.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 if (BASE_DIR / ".env").exists():
@@ -44,9 +46,13 @@ INSTALLED_APPS = [
     "entiteiten",
     "trajecten",
     "rapportering",
+    "operations",
+    "privacy",
 ]
 
 MIDDLEWARE = [
+    "operations.middleware.HealthCheckMiddleware",  # first: the load balancer's probe needs nothing else
+    "operations.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise: static files are answered before these two; every other response gets their headers.
@@ -62,6 +68,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "reintegratie.middleware.ToegangMiddleware",
     "axes.middleware.AxesMiddleware",
+    "privacy.middleware.ReadLogMiddleware",
 ]
 
 ROOT_URLCONF = "reintegratie.urls"
@@ -222,11 +229,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING below (JSON lines)
 
 # Deadline monitoring (issue "Deadline monitoring"): daily run at this local hour.
 DEADLINE_JOB_HOUR = env.int("DEADLINE_JOB_HOUR", default=6)
 DEADLINE_JOB_MINUTE = env.int("DEADLINE_JOB_MINUTE", default=0)
 REPORT_FIGURES_HOUR = env.int("REPORT_FIGURES_HOUR", default=5)
+RETENTION_JOB_HOUR = env.int("RETENTION_JOB_HOUR", default=3)
 CELERY_BEAT_SCHEDULE = {
     "evaluate-deadlines-daily": {
         "task": "trajecten.tasks.run_deadline_job",
@@ -235,6 +244,10 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-dashboard-figures-daily": {
         "task": "rapportering.tasks.refresh_year_figures",
         "schedule": crontab(hour=REPORT_FIGURES_HOUR, minute=30),
+    },
+    "apply-retention-daily": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": crontab(hour=RETENTION_JOB_HOUR, minute=15),
     },
 }
 
@@ -266,10 +279,25 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)  # implicit TLS, usuall
 EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=30)  # seconds; a mail server that hangs fails the send
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="re-integratie@vlaanderen.be")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Retention (README, "Bewaartermijn"): years after the closing of a staff member's last trajectory after
+# which the nightly job anonymises their data. No default: AgO decides it with the data protection officer
+# (``check --deploy`` warns while it is not set, and nothing is anonymised).
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=None)
+if RETENTION_YEARS is not None and RETENTION_YEARS < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("RETENTION_YEARS must be a whole number of years, at least 1.")
+# Read log (who read which dossier): kept this many days, then purged by the same nightly job.
+READ_LOG_RETENTION_DAYS = env.int("READ_LOG_RETENTION_DAYS", default=730)
+
+# Health endpoint for the load balancer, and the Celery workers' heartbeat it checks.
+HEALTH_PATH = env("HEALTH_PATH", default="/health/")
+HEALTH_CHECK_CELERY = env.bool("HEALTH_CHECK_CELERY", default=True)
+HEALTH_HEARTBEAT_INTERVAL = env.float("HEALTH_HEARTBEAT_INTERVAL", default=15.0)
+HEALTH_HEARTBEAT_MAX_AGE = env.float("HEALTH_HEARTBEAT_MAX_AGE", default=60.0)
+HEALTH_HEARTBEAT_KEY_PREFIX = env("HEALTH_HEARTBEAT_KEY_PREFIX", default="reintegratie:celery-heartbeat:")
+
+# Structured logs: one JSON line per event, with the request id (DJANGO_LOG_FORMAT=text for development).
+LOGGING = logging_config(
+    env("DJANGO_LOG_FORMAT", default="text" if DEBUG else "json"), env("DJANGO_LOG_LEVEL", default="INFO")
+)

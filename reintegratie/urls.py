@@ -21,5 +21,6 @@ urlpatterns = [
     path("afmelden/", oidc.AfmeldenView.as_view(), name="logout"),
     path("favicon.ico", favicon),
     path("rapportering/", include("rapportering.urls")),
+    path("privacy/", include("privacy.urls")),
     path("", include("trajecten.urls")),
 ]

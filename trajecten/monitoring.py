@@ -103,7 +103,9 @@ def sync_batch(
             if apply_summary(t, as_of):
                 dirty.append(t)
         except Exception:
-            log.exception("deadline job: trajectory %s could not be evaluated", t.pk)
+            log.exception(
+                "deadline job: trajectory %s could not be evaluated", t.pk, extra={"traject_id": t.pk}
+            )
             result.errors += 1
             continue
         result.evaluated += 1

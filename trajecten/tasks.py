@@ -3,6 +3,9 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
+from operations.jobs import record_run
+from operations.models import JobRun
+
 from . import absences, monitoring
 
 
@@ -11,11 +14,15 @@ def run_deadline_job(as_of: str | None = None, dry_run: bool = False) -> dict:
     """The daily job (beat schedule in settings): signals for every open trajectory and for absences of 4
     weeks or more without a trajectory (personnel system), then notifications."""
     day = date.fromisoformat(as_of) if as_of else timezone.localdate()
-    result = monitoring.run(day, dry_run=dry_run).as_dict()
+    with record_run(JobRun.Job.DEADLINES) as run:
+        job = monitoring.run(day, dry_run=dry_run)
+        result = job.as_dict()
+        if not dry_run:
+            raised, resolved = absences.sync_signals(day)
+            result["absences_raised"], result["absences_resolved"] = raised, resolved
+            result["notifications_recorded"] += absences.record_notifications(day)
+        run.counts, run.error_count = result, job.errors
     if not dry_run:
-        raised, resolved = absences.sync_signals(day)
-        result["absences_raised"], result["absences_resolved"] = raised, resolved
-        result["notifications_recorded"] += absences.record_notifications(day)
         send_notifications.delay()
     return result
 
@@ -23,7 +30,10 @@ def run_deadline_job(as_of: str | None = None, dry_run: bool = False) -> dict:
 @shared_task(name="trajecten.tasks.send_notifications", bind=True, max_retries=5)
 def send_notifications(self) -> dict:
     """Send what was recorded and not yet sent. A failed send is retried later, never duplicated."""
-    sent, failed = monitoring.send_pending()
+    with record_run(JobRun.Job.NOTIFICATIONS) as run:
+        sent, failed = monitoring.send_pending()
+        run.counts = {"sent": sent, "failed": failed}
+        run.error_count = failed
     if failed and not self.app.conf.task_always_eager:
         raise self.retry(countdown=300)
     return {"sent": sent, "failed": failed}

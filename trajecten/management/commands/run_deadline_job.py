@@ -2,6 +2,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from operations.jobs import record_run
+from operations.models import JobRun
 from trajecten import monitoring
 
 
@@ -19,7 +21,12 @@ class Command(BaseCommand):
             day = date.fromisoformat(as_of) if as_of else None
         except ValueError as exc:
             raise CommandError(f"Ongeldige datum '{as_of}': gebruik JJJJ-MM-DD.") from exc
-        result = monitoring.run(day, dry_run=dry_run)
+        if dry_run:
+            result = monitoring.run(day, dry_run=True)
+        else:  # a real run by hand shows on the operator's status page like the nightly one
+            with record_run(JobRun.Job.DEADLINES, trigger="manueel") as run:
+                result = monitoring.run(day)
+                run.counts, run.error_count = result.as_dict(), result.errors
         if dry_run:
             for traject_id, (soort, mijlpaal, due) in result.raised_signals:
                 self.stdout.write(f"zou melden: traject {traject_id} {soort} {mijlpaal} {due:%d/%m/%Y}")

@@ -1,0 +1,63 @@
+import json
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import health
+from .models import JobRun
+from .status import job_statuses
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    """The operator's status page: the last run of every periodic job on top, every run below."""
+
+    change_list_template = "admin/operations/jobrun/change_list.html"
+    list_display = [
+        "started_at",
+        "job",
+        "trigger",
+        "status",
+        "duration_display",
+        "counts_display",
+        "error_count",
+    ]
+    list_filter = ["job", "status", "trigger"]
+    readonly_fields = [
+        "job",
+        "trigger",
+        "status",
+        "started_at",
+        "finished_at",
+        "counts_display",
+        "error_count",
+        "errors_display",
+    ]
+    fields = readonly_fields
+    date_hierarchy = "started_at"
+
+    @admin.display(description=_("duur"))
+    def duration_display(self, obj):
+        d = obj.duration
+        return f"{d.total_seconds():.1f} s" if d is not None else "—"
+
+    @admin.display(description=_("aantallen"))
+    def counts_display(self, obj):
+        return ", ".join(f"{k}: {v}" for k, v in (obj.counts or {}).items()) or "—"
+
+    @admin.display(description=_("foutmeldingen"))
+    def errors_display(self, obj):
+        return json.dumps(obj.errors, ensure_ascii=False, indent=1) if obj.errors else "—"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"job_statuses": job_statuses(), "health": health.run_checks(), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra)
