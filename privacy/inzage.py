@@ -91,9 +91,8 @@ def record_of(obj, skip: set[str], title: str) -> Record:
     return Record(title, [(str(f.verbose_name), display(obj, f)) for f in shown_fields(type(obj), skip)])
 
 
-def _parts(person: Personeelslid, traject_ids: list[int]) -> tuple[dict[int, list[Part]], list[Part]]:
+def _parts(ids: dict, traject_ids: list[int]) -> tuple[dict[int, list[Part]], list[Part]]:
     """The parts of every trajectory ({traject id: [Part]}) and the other records about the person."""
-    ids = member_ids([person.pk])
     per_traject: dict[int, list[Part]] = {t: [] for t in traject_ids}
     other: list[Part] = []
     for node in graph():
@@ -123,6 +122,30 @@ def _parts(person: Personeelslid, traject_ids: list[int]) -> tuple[dict[int, lis
     return per_traject, other
 
 
+def change_reasons(ids: dict) -> list[dict]:
+    """Every reason given with a change (corrections, removals), from every history table, oldest first."""
+    out = []
+    for node in graph():
+        if node.history is None or not ids.get(node.model):
+            continue
+        rows = (
+            node.history.objects.filter(id__in=ids[node.model])
+            .exclude(history_change_reason__isnull=True)
+            .exclude(history_change_reason="")
+            .select_related("history_user")
+        )
+        for r in rows:
+            out.append(
+                {
+                    "when": r.history_date,
+                    "who": str(r.history_user) if r.history_user_id else _("systeem"),
+                    "what": str(node.model._meta.verbose_name),
+                    "reason": r.history_change_reason,
+                }
+            )
+    return sorted(out, key=lambda r: r["when"])
+
+
 def mails(person: Personeelslid, trajecten: list[Traject]) -> list[dict]:
     """Recorded e-mails that mention the staff member: their personnel number or a link to their dossier.
     Only those lines are shown."""
@@ -130,16 +153,18 @@ def mails(person: Personeelslid, trajecten: list[Traject]) -> list[dict]:
         Personeelslid.history.filter(id=person.pk).values_list("personeelsnummer", flat=True)
     )
     links = [reverse("dossier", args=[t.pk]) for t in trajecten]
-    needles = [re.escape(n) for n in numbers if n] + [re.escape(link) for link in links]
-    if not needles:
-        return []
-    pattern = re.compile(rf"(?<![0-9A-Za-z])(?:{'|'.join(needles)})(?![0-9A-Za-z])")
-    query = Q()
-    for n in [*numbers, *links]:
-        query |= Q(inhoud__contains=n)
+    alternatives = "|".join(re.escape(n) for n in numbers if n)
+    number = re.compile(rf"(?<![0-9A-Za-z])(?:{alternatives})(?![0-9A-Za-z])") if alternatives else None
+    query = Q(pk__in=[])
+    for needle in [*(n for n in numbers if n), *links]:
+        query |= Q(inhoud__contains=needle)
+
+    def about_them(line: str) -> bool:
+        return any(link in line for link in links) or bool(number and number.search(line))
+
     out = []
     for note in Notificatie.objects.filter(query).select_related("ontvanger").order_by("aangemaakt_op", "pk"):
-        lines = [ln.strip() for ln in note.inhoud.splitlines() if pattern.search(ln)]
+        lines = [ln.strip().removeprefix("- ") for ln in note.inhoud.splitlines() if about_them(ln)]
         if lines:
             out.append({"note": note, "lines": lines})
     return out
@@ -151,7 +176,8 @@ def collect(person: Personeelslid, user) -> dict:
         .select_related("entiteit", "doel_entiteit", "coach", "voortgezet_van")
         .order_by(F("d0").asc(nulls_last=True), "pk")
     )
-    per_traject, other = _parts(person, [t.pk for t in trajecten])
+    ids = member_ids([person.pk])
+    per_traject, other = _parts(ids, [t.pk for t in trajecten])
     sections = [
         TrajectSection(
             traject=t,
@@ -173,6 +199,7 @@ def collect(person: Personeelslid, user) -> dict:
         "identification": record_of(person, set(), "").facts,
         "other": other,
         "sections": sections,
+        "reasons": change_reasons(ids),
         "mails": mails(person, trajecten),
         "reads": list(reads),
         "produced_at": timezone.localtime(),

@@ -1,0 +1,163 @@
+"""The read log: who read which dossier, when and what; never fails the request; AgO sees it per dossier."""
+
+import logging
+import re
+from datetime import date
+
+import pytest
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from entiteiten.models import Gebruiker
+from privacy import readlog
+from privacy.models import ReadLogEntry
+from trajecten import models as m
+
+from .factories import GebruikerFactory, PersoneelslidFactory, TrajectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def t(entiteit_a, coach_a):
+    return TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=entiteit_a), coach=coach_a)
+
+
+@pytest.fixture
+def as_coach(client, coach_a):
+    client.force_login(coach_a)
+    return client
+
+
+@pytest.fixture
+def as_ago(client, ago):
+    client.force_login(ago)
+    return client
+
+
+def entries():
+    return list(
+        ReadLogEntry.objects.order_by("pk").values_list("gebruiker__username", "soort", "traject_id", "view")
+    )
+
+
+def test_reading_a_dossier_its_history_and_a_form_is_logged(as_coach, t):
+    response = as_coach.get(reverse("dossier", args=[t.pk]))
+    as_coach.get(reverse("historiek", args=[t.pk]))
+    as_coach.get(reverse("actie", args=[t.pk, "gesprek"]))
+    assert entries() == [
+        ("coach.a", "dossier", t.pk, "dossier"),
+        ("coach.a", "historiek", t.pk, "historiek"),
+        ("coach.a", "formulier", t.pk, "actie"),
+    ]
+    first = ReadLogEntry.objects.order_by("pk").first()
+    assert first.request_id == response["X-Request-ID"] and first.tijdstip is not None
+
+
+def test_writes_lists_refusals_and_anonymous_visits_are_not_logged(as_coach, client, t, entiteit_b):
+    as_coach.post(
+        reverse("actie", args=[t.pk, "gesprek"]),
+        {"datum": "01/02/2026", "soort": "gesprek", "vorm": "telefoon", "gevoerd_door": "coach"},
+    )
+    as_coach.get(reverse("worklist"), {"q": t.personeelslid.achternaam})
+    other = TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=entiteit_b))
+    assert as_coach.get(reverse("dossier", args=[other.pk])).status_code == 404
+    client.logout()
+    assert client.get(reverse("dossier", args=[t.pk])).status_code == 302
+    assert entries() == []
+
+
+def test_admin_pages_of_dossier_models_are_logged_with_their_dossier(client, t):
+    operator = GebruikerFactory(
+        username="beheerder", rol=Gebruiker.Rol.BEHEERDER, entiteit=None, is_staff=True, is_superuser=True
+    )
+    client.force_login(operator)
+    ins = m.Inschatting.objects.create(traject=t, datum=date(2026, 3, 1), uitkomst="stappen_mogelijk")
+    plan = m.Stappenplan.objects.create(traject=t, inschatting=ins, datum=date(2026, 3, 10))
+    measure = m.Maatregel.objects.create(stappenplan=plan, soort="werkplek")
+    for url in (
+        reverse("admin:trajecten_traject_change", args=[t.pk]),
+        reverse("admin:trajecten_traject_history", args=[t.pk]),
+        reverse("admin:trajecten_maatregel_change", args=[measure.pk]),
+        reverse("admin:trajecten_personeelslid_change", args=[t.personeelslid_id]),
+        reverse("admin:trajecten_traject_changelist"),  # a list: not one dossier
+        reverse("admin:entiteiten_entiteit_change", args=[t.entiteit_id]),  # not a dossier
+    ):
+        assert client.get(url).status_code == 200, url
+    rows = list(
+        ReadLogEntry.objects.order_by("pk").values_list("soort", "traject_id", "personeelslid_id", "view")
+    )
+    assert rows == [
+        ("beheer", t.pk, None, "admin:trajecten_traject_change"),
+        ("beheer", t.pk, None, "admin:trajecten_traject_history"),
+        ("beheer", t.pk, None, "admin:trajecten_maatregel_change"),
+        ("beheer", None, t.personeelslid_id, "admin:trajecten_personeelslid_change"),
+    ]
+
+
+def test_logging_never_fails_the_request(as_coach, t, monkeypatch, caplog):
+    # a database error (value too long) inside the log's savepoint: the request and its transaction go on
+    monkeypatch.setattr(readlog, "target", lambda match: ("x" * 50, t.pk, None))
+    with caplog.at_level(logging.ERROR, logger="privacy.middleware"):
+        response = as_coach.get(reverse("dossier", args=[t.pk]))
+    assert response.status_code == 200
+    assert "read log entry could not be written: DataError" in caplog.text
+    assert not ReadLogEntry.objects.exists() and m.Traject.objects.filter(pk=t.pk).exists()
+
+    def broken(match):
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(readlog, "target", broken)
+    assert as_coach.get(reverse("dossier", args=[t.pk])).status_code == 200
+
+
+def _patterns(resolver, prefix=""):
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":
+                continue
+            yield from _patterns(p, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield p.name, prefix + str(p.pattern)
+
+
+def test_every_page_with_a_pk_is_either_logged_or_declared_not_to_show_a_dossier():
+    with_pk = {name for name, route in _patterns(get_resolver()) if "<int:pk>" in route}
+    assert with_pk - set(readlog.LOGGED_VIEWS) - readlog.NOT_LOGGED == set()
+    assert set(readlog.LOGGED_VIEWS) | readlog.NOT_LOGGED <= with_pk  # no stale names
+
+
+def test_the_log_holds_no_free_text():
+    for f in ReadLogEntry._meta.concrete_fields:
+        assert not isinstance(f, models.TextField | models.JSONField), f.name
+        if isinstance(f, models.CharField) and not f.choices:
+            assert f.name in ("view", "request_id"), f.name
+    assert all(re.fullmatch(r"[a-z_]+", name) for name in readlog.LOGGED_VIEWS)
+
+
+def test_ago_sees_who_read_a_dossier_and_others_do_not(as_ago, client, t, coach_a, hr_a):
+    for user in (coach_a, hr_a):
+        client.force_login(user)
+        client.get(reverse("dossier", args=[t.pk]))
+        assert client.get(reverse("raadplegingen", args=[t.pk])).status_code == 404
+    client.force_login(Gebruiker.objects.get(username="ago"))
+    html = client.get(reverse("raadplegingen", args=[t.pk])).content.decode()
+    assert "coach.a" in html and "hr.a" in html and "Dossier bekeken" in html
+    assert t.personeelslid.achternaam not in html  # the page itself names nobody
+    assert ReadLogEntry.objects.filter(soort="dossier").count() == 2  # the read log page is not a read
+
+
+def test_read_log_page_query_count_is_flat(as_ago, t, coach_a, hr_a):
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert as_ago.get(reverse("raadplegingen", args=[t.pk])).status_code == 200
+        return len(ctx.captured_queries)
+
+    ReadLogEntry.objects.create(gebruiker=coach_a, soort="dossier", traject_id=t.pk, view="dossier")
+    few = count()
+    ReadLogEntry.objects.bulk_create(
+        ReadLogEntry(gebruiker=u, soort="historiek", traject_id=t.pk, view="historiek")
+        for u in [coach_a, hr_a] * 30
+    )
+    assert count() == few
