@@ -43,7 +43,7 @@ class JobRunAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("aantallen"))
     def counts_display(self, obj):
-        return ", ".join(f"{k}: {v}" for k, v in (obj.counts or {}).items()) or "—"
+        return obj.counts_text or "—"
 
     @admin.display(description=_("foutmeldingen"))
     def errors_display(self, obj):

@@ -41,5 +41,10 @@ class JobRun(models.Model):
         return f"{self.get_job_display()} {self.started_at:%d/%m/%Y %H:%M}"
 
     @property
+    def counts_text(self) -> str:
+        """The counts in a stable order (PostgreSQL's jsonb does not keep the order they were written in)."""
+        return ", ".join(f"{k}: {v}" for k, v in sorted((self.counts or {}).items()))
+
+    @property
     def duration(self):
         return self.finished_at - self.started_at if self.finished_at else None
