@@ -122,30 +122,6 @@ def _parts(ids: dict, traject_ids: list[int]) -> tuple[dict[int, list[Part]], li
     return per_traject, other
 
 
-def change_reasons(ids: dict) -> list[dict]:
-    """Every reason given with a change (corrections, removals), from every history table, oldest first."""
-    out = []
-    for node in graph():
-        if node.history is None or not ids.get(node.model):
-            continue
-        rows = (
-            node.history.objects.filter(id__in=ids[node.model])
-            .exclude(history_change_reason__isnull=True)
-            .exclude(history_change_reason="")
-            .select_related("history_user")
-        )
-        for r in rows:
-            out.append(
-                {
-                    "when": r.history_date,
-                    "who": str(r.history_user) if r.history_user_id else _("systeem"),
-                    "what": str(node.model._meta.verbose_name),
-                    "reason": r.history_change_reason,
-                }
-            )
-    return sorted(out, key=lambda r: r["when"])
-
-
 def mails(person: Personeelslid, trajecten: list[Traject]) -> list[dict]:
     """Recorded e-mails that mention the staff member: their personnel number or a link to their dossier.
     Only those lines are shown."""
@@ -199,7 +175,6 @@ def collect(person: Personeelslid, user) -> dict:
         "identification": record_of(person, set(), "").facts,
         "other": other,
         "sections": sections,
-        "reasons": change_reasons(ids),
         "mails": mails(person, trajecten),
         "reads": list(reads),
         "produced_at": timezone.localtime(),

@@ -28,8 +28,8 @@ LOGGED_VIEWS: dict[str, tuple[str, type[models.Model]]] = {
     "dossier": (S.DOSSIER, Traject),
     "historiek": (S.HISTORIEK, Traject),
     "actie": (S.FORMULIER, Traject),
-    "stappenplan": (S.FORMULIER, Traject),
-    "formeel": (S.FORMULIER, Traject),
+    "wijzigen": (S.FORMULIER, Traject),
+    "verwijderen": (S.FORMULIER, Traject),
     "inzageverzoek": (S.INZAGEVERZOEK, Personeelslid),
 }
 # URL names with a pk that show no named dossier data.

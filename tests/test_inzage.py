@@ -10,7 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from entiteiten.models import Gebruiker
-from privacy.dossier import graph
+from privacy.dossier import graph, member_ids
 from privacy.models import ReadLogEntry
 from trajecten import models as m
 
@@ -135,10 +135,11 @@ def test_ago_gets_everything_about_the_staff_member(client, ago, person, dossier
         assert expected in text, expected
     assert "P777777" not in text  # the same e-mail's line about someone else is left out
     # every kind of record in the dossier graph that this staff member has shows up
-    for node in graph():
-        if node.model._meta.app_label == "trajecten" and node.depth > 1:
-            assert node.model._default_manager.exists(), f"the fixture lacks a {node.label}"
-            assert str(node.model._meta.verbose_name_plural).capitalize() in text, node.label
+    ids = member_ids([person.pk])
+    kinds = [n for n in graph() if n.depth > 1 and ids.get(n.model)]
+    assert len(kinds) >= 10
+    for node in kinds:
+        assert str(node.model._meta.verbose_name_plural).capitalize() in text, node.label
     assert ReadLogEntry.objects.filter(soort="inzageverzoek", personeelslid_id=person.pk).count() == 1
 
 

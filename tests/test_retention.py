@@ -334,7 +334,7 @@ def test_leap_day_cutoff():
 
 def test_without_a_retention_setting_nothing_is_anonymised(settings, entiteit_a, caplog):
     settings.RETENTION_YEARS = None
-    closed(PersoneelslidFactory(entiteit=entiteit_a), date(2000, 1, 1))
+    closed(PersoneelslidFactory(entiteit=entiteit_a), date(2005, 1, 1))
     result = retention.run(date(2026, 1, 1))
     assert result.personen == 0 and not Anonymisation.objects.exists()
     assert "RETENTION_YEARS is not set" in caplog.text
