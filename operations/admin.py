@@ -8,8 +8,21 @@ from .models import JobRun
 from .status import job_statuses
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the tool itself: the operator looks, never adds, changes or deletes."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
+class JobRunAdmin(ReadOnlyAdmin):
     """The operator's status page: the last run of every periodic job on top, every run below."""
 
     change_list_template = "admin/operations/jobrun/change_list.html"
@@ -48,15 +61,6 @@ class JobRunAdmin(admin.ModelAdmin):
     @admin.display(description=_("foutmeldingen"))
     def errors_display(self, obj):
         return json.dumps(obj.errors, ensure_ascii=False, indent=1) if obj.errors else "—"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         extra = {"job_statuses": job_statuses(), "health": health.run_checks(), **(extra_context or {})}

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -74,19 +74,9 @@ class RetentionResult:
     candidates: list[Candidate] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {
-            "as_of": self.as_of.isoformat(),
-            "cutoff": self.cutoff.isoformat() if self.cutoff else None,
-            "dry_run": self.dry_run,
-            "personen": self.personen,
-            "trajecten": self.trajecten,
-            "rijen": self.rijen,
-            "historiekrijen": self.historiekrijen,
-            "notificaties": self.notificaties,
-            "beheerlog": self.beheerlog,
-            "leeslog_gewist": self.leeslog_gewist,
-            "taakhistoriek_gewist": self.taakhistoriek_gewist,
-        }
+        """The counts (not the dry run's list), dates as text: what the job returns and records."""
+        out = {k: v for k, v in asdict(self).items() if k != "candidates"}
+        return {k: v.isoformat() if isinstance(v, date) else v for k, v in out.items()}
 
 
 def eligible(cutoff: date) -> QuerySet[Personeelslid]:

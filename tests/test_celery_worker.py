@@ -1,21 +1,18 @@
 """End to end: the deadline task goes through the real Redis broker to a real Celery worker process."""
 
-import os
-import subprocess
-import sys
 import time
 import uuid
 from datetime import date
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from reintegratie.celery import app
 from trajecten import models as m
 from trajecten.tasks import run_deadline_job
 
 from .factories import GebruikerFactory, PersoneelslidFactory, TrajectFactory
+from .workers import start_worker, stop_worker
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -23,37 +20,7 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def worker_queue():
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "reintegratie.settings_test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
-    }
-    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "reintegratie",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-l",
-            "warning",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    proc = start_worker(queue, "--without-heartbeat", "-l", "warning")
     old = (app.conf.task_always_eager, app.conf.task_default_queue)
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
@@ -61,13 +28,7 @@ def worker_queue():
         yield queue
     finally:
         app.conf.task_always_eager, app.conf.task_default_queue = old
-        proc.terminate()
-        try:
-            out, _ = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, _ = proc.communicate()
-        print(out.decode(errors="replace")[-3000:])
+        print(stop_worker(proc)[-3000:])
 
 
 def test_job_runs_in_a_real_worker(entiteit_a, worker_queue):

@@ -2,19 +2,16 @@
 are JSON with the task id as request id."""
 
 import json
-import os
-import subprocess
-import sys
 import time
 import uuid
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from operations import health
 from reintegratie.celery import app
 from trajecten.tasks import run_deadline_job
+
+from .workers import start_worker, stop_worker
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -30,24 +27,15 @@ def wait_for(predicate, timeout=60):
 
 def test_worker_heartbeat_and_json_logs(client, settings_prefix):
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "reintegratie.settings_test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "HEALTH_HEARTBEAT_KEY_PREFIX": settings_prefix,
-        "HEALTH_HEARTBEAT_INTERVAL": "0.5",
-        "DJANGO_LOG_FORMAT": "json",
-    }
-    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "celery", "-A", "reintegratie", "worker", "--pool=solo", "-Q", queue]
-        + ["--without-gossip", "--without-mingle", "-l", "info", "-n", f"{queue}@test"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+    proc = start_worker(
+        queue,
+        "-l",
+        "info",
+        "-n",
+        f"{queue}@test",
+        HEALTH_HEARTBEAT_KEY_PREFIX=settings_prefix,
+        HEALTH_HEARTBEAT_INTERVAL="0.5",
+        DJANGO_LOG_FORMAT="json",
     )
     old = app.conf.task_always_eager
     app.conf.task_always_eager = False
@@ -61,10 +49,9 @@ def test_worker_heartbeat_and_json_logs(client, settings_prefix):
         assert result.get(timeout=60)["dry_run"] is True
     finally:
         app.conf.task_always_eager = old
-        proc.terminate()  # warm shutdown: the worker removes its heartbeat
-        out, _ = proc.communicate(timeout=30)
+        out = stop_worker(proc)  # warm shutdown: the worker removes its heartbeat
     assert client.get("/health/").status_code == 503  # no worker left, at once
-    lines = [json.loads(line) for line in out.decode().splitlines() if line.startswith("{")]
+    lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     job_lines = [x for x in lines if x["logger"] == "operations.jobs"]
     assert job_lines and job_lines[0]["request_id"] == result.id and job_lines[0]["job"] == "deadlines"
 
