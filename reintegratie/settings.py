@@ -279,7 +279,7 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)  # implicit TLS, usuall
 EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=30)  # seconds; a mail server that hangs fails the send
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="re-integratie@vlaanderen.be")
 
-# Retention (README, "Bewaartermijn"): years after the closing of a staff member's last trajectory after
+# Retention (README, "Retention (storage limitation)"): years after the closing of a staff member's last trajectory after
 # which the nightly job anonymises their data. No default: AgO decides it with the data protection officer
 # (``check --deploy`` warns while it is not set, and nothing is anonymised).
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=None)
