@@ -7,13 +7,27 @@ STAMP := $(VENV)/.installed
 OIDC_PROVIDER := tests/oidc_provider
 OIDC_STAMP := $(OIDC_PROVIDER)/node_modules/.installed
 
-.PHONY: dev test install lint serve demo worker beat clean
+# Locked dependencies with hashes (README, "Dependencies"): what `make install`, the Dockerfile and CI install.
+LOCK_DEV := requirements/dev.txt
+LOCK_PROD := requirements/prod.txt
+COMPILE := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" pyproject.toml requirements/build.in
 
-$(STAMP): pyproject.toml
+.PHONY: dev test install lint serve demo worker beat clean lock
+
+# Exactly the locked packages (pip refuses anything without a matching hash), then the project itself.
+$(STAMP): $(LOCK_DEV) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK_DEV)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
+
+## make lock: regenerate the lock files from pyproject.toml after changing a dependency (keeps the other
+## pins); `make lock UPGRADE=1` moves everything to the newest versions the ranges allow.
+lock: $(STAMP)
+	$(COMPILE) --extra dev $(if $(UPGRADE),--upgrade) -o $(LOCK_DEV)
+	$(COMPILE) --constraint $(LOCK_DEV) -o $(LOCK_PROD)
+	$(MAKE) install
 
 $(OIDC_STAMP): $(OIDC_PROVIDER)/package-lock.json
 	npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --loglevel=error
