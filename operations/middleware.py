@@ -41,8 +41,9 @@ class HealthCheckMiddleware:
 
 class RequestIdMiddleware:
     """Gives every request an id (the proxy's ``X-Request-ID`` when well-formed, else a new one), puts it
-    in every log line of the request and in the response header, and logs one line per request: method,
-    route (never the query string: a search may hold a name), status, duration and user id."""
+    in every log line of the request and in the response header, and logs one line per request (static
+    files excepted): method, route (never the query string: a search may hold a name), status, duration and
+    user id."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -56,6 +57,8 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response[HEADER] = request_id
+            if request.path.startswith(settings.STATIC_URL):  # WhiteNoise's files: no line each
+                return response
             match = getattr(request, "resolver_match", None)
             user = getattr(request, "user", None)
             log.info(

@@ -84,6 +84,10 @@ def test_every_request_gets_an_id_and_one_log_line_without_the_query_string(clie
     assert line["request_id"] == request_id and line["status"] == 200 and line["user_id"] == coach_a.pk
     assert line["message"] == "GET trajecten/ 200" and "Vermeulen" not in json.dumps(line)
 
+    caplog.clear()
+    client.get("/static/css/app.css")
+    assert not [r for r in caplog.records if r.name == "operations.request"]
+
     kept = client.get(reverse("worklist"), HTTP_X_REQUEST_ID="proxy-abcdef123")
     assert kept["X-Request-ID"] == "proxy-abcdef123"
     replaced = client.get(reverse("worklist"), HTTP_X_REQUEST_ID="<script>")
