@@ -161,3 +161,17 @@ def test_read_log_page_query_count_is_flat(as_ago, t, coach_a, hr_a):
         for u in [coach_a, hr_a] * 30
     )
     assert count() == few
+
+
+def test_the_operator_searches_the_read_log_by_dossier_or_user(client, t, coach_a):
+    operator = GebruikerFactory(
+        username="beheerder", rol=Gebruiker.Rol.BEHEERDER, entiteit=None, is_staff=True, is_superuser=True
+    )
+    client.force_login(operator)
+    ReadLogEntry.objects.create(gebruiker=coach_a, soort="dossier", traject_id=t.pk, view="dossier")
+    url = reverse("admin:privacy_readlogentry_changelist")
+    assert str(coach_a) in client.get(url, {"q": str(t.pk)}).content.decode()
+    assert str(coach_a) in client.get(url, {"q": "coach.a"}).content.decode()
+    assert str(coach_a) not in client.get(url, {"q": str(t.pk + 1)}).content.decode()
+    assert client.get(url, {"q": "Peeters"}).status_code == 200  # text where an id is expected: no error
+    assert client.get(reverse("admin:privacy_readlogentry_add")).status_code == 403
