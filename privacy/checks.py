@@ -11,7 +11,7 @@ def retention_is_decided(app_configs, **kwargs):
             Warning(
                 "RETENTION_YEARS is not set: closed dossiers are never anonymised.",
                 hint="Set the retention period in years decided by AgO with the data protection officer "
-                "(README, 'Bewaartermijn').",
+                "(README, 'Retention (storage limitation)').",
                 id="privacy.W001",
             )
         ]
