@@ -31,13 +31,6 @@ from .models import ReadLogEntry
 CODE_LABELS = {"mijlpaal": MIJLPALEN, "eerstvolgende_mijlpaal": MIJLPALEN}
 
 
-def may_request(user, person: Personeelslid) -> bool:
-    """AgO, or a coach of one of the staff member's trajectories."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user.is_ago or Traject.objects.filter(personeelslid=person, coach=user).exists()
-
-
 def display(obj, f: models.Field) -> str:
     value = getattr(obj, f.name)
     if value is None or value == "":

@@ -15,7 +15,7 @@ from django.apps import apps
 from django.contrib.admin.utils import unquote
 from django.db import models, transaction
 
-from trajecten.models import Personeelslid, Traject
+from trajecten.models import Aanmelding, Personeelslid, Traject
 
 from .dossier import owner_paths
 from .models import ReadLogEntry
@@ -23,8 +23,9 @@ from .models import ReadLogEntry
 log = logging.getLogger(__name__)
 S = ReadLogEntry.Soort
 
-# URL name -> (what, the model its ``pk`` points to)
+# URL name -> (what, the model of the dossier graph its ``pk`` points to)
 LOGGED_VIEWS: dict[str, tuple[str, type[models.Model]]] = {
+    "aanmelding": (S.FORMULIER, Aanmelding),  # AgO's intake of an entity-crossing trajectory
     "dossier": (S.DOSSIER, Traject),
     "historiek": (S.HISTORIEK, Traject),
     "actie": (S.FORMULIER, Traject),
@@ -39,22 +40,17 @@ ADMIN_VIEW = re.compile(
 )
 
 
-def _admin_target(match) -> tuple[str, int | None, int | None] | None:
-    found = ADMIN_VIEW.match(match.url_name or "")
-    if not found or "object_id" not in match.kwargs:
-        return None
-    try:
-        model = apps.get_model(found["app"], found["model"])
-    except LookupError:
-        return None
+def _owner(model, pk) -> tuple[int | None, int | None] | None:
+    """(traject id, personeelslid id) of a row of the dossier graph, or None when it is not one (or gone)."""
     if model not in owner_paths():
         return None
     owner, path = owner_paths()[model]
-    pk = unquote(match.kwargs["object_id"])
-    owner_id = model._default_manager.filter(pk=pk).values_list(path, flat=True).first()
+    owner_id = (
+        int(pk) if path == "pk" else model._default_manager.filter(pk=pk).values_list(path, flat=True).first()
+    )
     if owner_id is None:
         return None
-    return (S.BEHEER, owner_id, None) if owner is Traject else (S.BEHEER, None, owner_id)
+    return (owner_id, None) if owner is Traject else (None, owner_id)
 
 
 def target(match) -> tuple[str, int | None, int | None] | None:
@@ -62,12 +58,20 @@ def target(match) -> tuple[str, int | None, int | None] | None:
     if match is None:
         return None
     if match.namespace == "admin":
-        return _admin_target(match)
-    if match.url_name not in LOGGED_VIEWS:
+        found = ADMIN_VIEW.match(match.url_name or "")
+        if not found or "object_id" not in match.kwargs:
+            return None
+        try:
+            model = apps.get_model(found["app"], found["model"])
+        except LookupError:
+            return None
+        soort, pk = S.BEHEER, unquote(match.kwargs["object_id"])
+    elif match.url_name in LOGGED_VIEWS:
+        (soort, model), pk = LOGGED_VIEWS[match.url_name], match.kwargs["pk"]
+    else:
         return None
-    soort, model = LOGGED_VIEWS[match.url_name]
-    pk = int(match.kwargs["pk"])
-    return (soort, pk, None) if model is Traject else (soort, None, pk)
+    owner = _owner(model, pk)
+    return (soort, *owner) if owner is not None else None
 
 
 def record(request) -> None:

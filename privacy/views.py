@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from trajecten.access import traject_or_404
+from reintegratie.access import mag_inzageverzoek, mag_leeslog, traject_or_404
 from trajecten.models import Personeelslid
 
-from .inzage import may_request, render_pdf
+from .inzage import render_pdf
 from .models import ReadLogEntry
 
 PAGE_SIZE = 50
@@ -21,7 +21,7 @@ PAGE_SIZE = 50
 def inzageverzoek(request, pk):
     """The staff member's access request (GDPR art. 15) as a PDF: AgO or a coach of their trajectories."""
     person = get_object_or_404(Personeelslid, pk=pk)
-    if not may_request(request.user, person):
+    if not mag_inzageverzoek(request.user, person):
         raise Http404
     response = HttpResponse(render_pdf(person, request.user), content_type="application/pdf")
     name = f"inzageverzoek-{person.pk}-{timezone.localdate():%Y%m%d}.pdf"  # no name in the file name
@@ -34,7 +34,7 @@ def inzageverzoek(request, pk):
 @require_GET
 def raadplegingen(request, pk):
     """AgO: who read this dossier (and its staff member's other data), newest first."""
-    if not request.user.is_ago:
+    if not mag_leeslog(request.user):
         raise Http404
     traject = traject_or_404(request.user, pk)
     entries = (

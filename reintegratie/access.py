@@ -153,6 +153,22 @@ def zichtbare_imports(user) -> QuerySet:
     return qs.none()
 
 
+# --- privacy (README, "Data protection") ---------------------------------------------------------------
+
+
+def mag_inzageverzoek(user, personeelslid) -> bool:
+    """A staff member's access request (GDPR art. 15): AgO, or a coach of one of their trajectories."""
+    r = rol(user)
+    if r == AGO:
+        return True
+    return r == COACH and zichtbare_trajecten(user).filter(personeelslid=personeelslid, coach=user).exists()
+
+
+def mag_leeslog(user) -> bool:
+    """Who read a dossier (the read log per dossier): AgO."""
+    return rol(user) == AGO
+
+
 # --- reporting -----------------------------------------------------------------------------------------
 
 
