@@ -55,7 +55,7 @@ class ToegangMiddleware:
     log-out and static files stay reachable. Which dossiers and figures a user with a role sees is
     reintegratie.access's."""
 
-    APPS = ("trajecten.", "rapportering.")
+    APPS = ("trajecten.", "rapportering.", "privacy.")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -49,6 +49,7 @@ SEES = {
     "ago": {"a", "a_hr", "a_consent", "b", "a_asked", "a_to_b"},
 }
 WORKSPACE = {"coach_a", "coach_b", "hr_a", "ago"}  # a role in the tool
+COACH_OF = {"coach_a": {"a", "a_consent", "a_asked", "a_to_b"}, "coach_b": {"b"}, "hr_a": set()}  # the coach
 REPORTS_OF = {"coach_a": {"A"}, "coach_b": {"B"}, "hr_a": {"A"}, "ago": {"A", "B", "HOC"}}
 
 
@@ -221,6 +222,15 @@ MATRIX = {
     "rapport_download": (
         lambda w: [(key, {"pk": r.pk}) for key, r in w["reports"].items()],
         lambda role, obj: only(WORKSPACE, role) if obj in REPORTS_OF.get(role, set()) else only(set(), role),
+    ),
+    # privacy: a staff member's access request (AgO, or the coach of the dossier) and who read it (AgO)
+    "inzageverzoek": (
+        lambda w: [(key, {"pk": t.personeelslid_id}) for key, t in w["objs"].items()],
+        lambda role, obj: only({role}, role) if obj in COACH_OF.get(role, SEES["ago"]) else only(set(), role),
+    ),
+    "raadplegingen": (
+        lambda w: [(key, {"pk": t.pk}) for key, t in w["objs"].items()],
+        lambda role, obj: only({"ago"}, role),
     ),
     # signing in and out: open to everyone (without single sign-on configured its URLs do not exist)
     "login": (lambda w: [(None, {})], lambda role, obj: {200}),
