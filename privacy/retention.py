@@ -6,8 +6,9 @@ retention period has passed after the closing of their last trajectory.
   everything: an earlier trajectory matters for a relapse or a new one).
 - What: in every model of the dossier graph (``privacy.dossier``) and in each one's history table: the
   identification (name, personnel number, function), the leidinggevende's name, every free text and every
-  history change reason; also the staff member's personnel number in recorded e-mails, and the name shown
-  in the admin's action log. Personnel numbers become ``ANON-<id>``, names and texts ``[geanonimiseerd]``
+  history change reason; also the staff member's personnel number in recorded e-mails and in uploads of
+  absence periods, the personnel system's absence periods themselves (kept under ``ANON-<id>``), and the
+  name shown in the admin's action log. Personnel numbers become ``ANON-<id>``, names and texts ``[geanonimiseerd]``
   (empty ones stay empty).
 - What stays: every date, kind, measure, outcome, entity and link, so the yearly reports of earlier years
   give the same figures.
@@ -19,6 +20,7 @@ retention period has passed after the closing of their last trajectory.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections import Counter
@@ -29,11 +31,12 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case, Count, F, Max, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from operations.models import JobRun
-from trajecten.models import Notificatie, Personeelslid, Traject
+from trajecten.models import Afwezigheid, AfwezigheidImport, Notificatie, Personeelslid, Traject
 
 from .dossier import ANONIEM, graph, member_ids
 from .models import Anonymisation, ReadLogEntry
@@ -68,6 +71,7 @@ class RetentionResult:
     rijen: int = 0
     historiekrijen: int = 0
     notificaties: int = 0
+    afwezigheden: int = 0
     beheerlog: int = 0
     leeslog_gewist: int = 0
     taakhistoriek_gewist: int = 0
@@ -143,6 +147,7 @@ def anonymise(batch: dict[int, date], result: RetentionResult) -> None:
     """Anonymise one batch of staff members ({id: last closing date}), inside the caller's transaction."""
     ids = member_ids(batch)
     numbers = personnel_numbers(batch)
+    result.afwezigheden += pseudonymise_absences(numbers)
     for node in graph():
         own = ids.get(node.model)
         if not own:
@@ -162,7 +167,7 @@ def anonymise(batch: dict[int, date], result: RetentionResult) -> None:
             .exclude(object_repr=ANONIEM, change_message="")
             .update(object_repr=ANONIEM, change_message="")
         )
-    result.notificaties += scrub_notifications(numbers)
+    result.notificaties += scrub_notifications({n for ns in numbers.values() for n in ns})
     per_person = Counter(
         Traject.objects.filter(personeelslid_id__in=batch).values_list("personeelslid_id", flat=True)
     )
@@ -179,32 +184,60 @@ def anonymise(batch: dict[int, date], result: RetentionResult) -> None:
         log.info("retention: staff member anonymised", extra={"personeelslid_id": pk, "job": "retention"})
 
 
-def personnel_numbers(person_ids) -> set[str]:
-    """Every personnel number these staff members had (corrections leave the old one in the history)."""
-    history = Personeelslid.history.model
-    return set(
-        Personeelslid.objects.filter(pk__in=person_ids).values_list("personeelsnummer", flat=True)
-    ) | set(history.objects.filter(id__in=person_ids).values_list("personeelsnummer", flat=True).distinct())
+def personnel_numbers(person_ids) -> dict[int, set[str]]:
+    """Every personnel number each staff member had (a correction leaves the old one in the history)."""
+    out: dict[int, set[str]] = {pk: set() for pk in person_ids}
+    rows = Personeelslid.objects.filter(pk__in=person_ids).values_list("pk", "personeelsnummer")
+    history = Personeelslid.history.filter(id__in=person_ids).values_list("id", "personeelsnummer").distinct()
+    for pk, number in [*rows, *history]:
+        if number and not number.startswith("ANON-"):
+            out[pk].add(number)
+    return out
+
+
+def pseudonymise_absences(numbers: dict[int, set[str]]) -> int:
+    """The personnel system's absence periods of these staff members keep their dates under ANON-<id>."""
+    whens = [When(personeelsnummer=n, then=Value(f"ANON-{pk}")) for pk, ns in numbers.items() for n in ns]
+    if not whens:
+        return 0
+    return Afwezigheid.objects.filter(personeelsnummer__in=[n for ns in numbers.values() for n in ns]).update(
+        personeelsnummer=Case(*whens, default=F("personeelsnummer"))
+    )
+
+
+# Texts outside the dossier graph that name staff members by personnel number: {model: fields}.
+TEXTS_WITH_NUMBERS = {
+    Notificatie: ("inhoud", "onderwerp"),  # the e-mails name staff members by number only
+    AfwezigheidImport: ("inhoud", "fouten"),  # an upload's text and its refused lines
+}
 
 
 def scrub_notifications(numbers: set[str]) -> int:
-    """Recorded e-mails name staff members by personnel number only; replace those numbers."""
-    numbers = {n for n in numbers if n and not n.startswith("ANON-")}
+    """Replace these personnel numbers (whole words) in recorded e-mails and absence uploads."""
     if not numbers:
         return 0
     alternatives = "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True))
     pattern = re.compile(rf"(?<![0-9A-Za-z])(?:{alternatives})(?![0-9A-Za-z])")
-    query = Q()
-    for n in numbers:
-        query |= Q(inhoud__contains=n) | Q(onderwerp__contains=n)
-    changed = []
-    for note in Notificatie.objects.filter(query).only("pk", "inhoud", "onderwerp"):
-        inhoud, onderwerp = pattern.sub(ANONIEM, note.inhoud), pattern.sub(ANONIEM, note.onderwerp)
-        if (inhoud, onderwerp) != (note.inhoud, note.onderwerp):
-            note.inhoud, note.onderwerp = inhoud, onderwerp
-            changed.append(note)
-    Notificatie.objects.bulk_update(changed, ["inhoud", "onderwerp"])
-    return len(changed)
+    changed = 0
+    for model, fields in TEXTS_WITH_NUMBERS.items():
+        texts = {f: Cast(f, TextField()) for f in fields}
+        query = Q()
+        for n in numbers:
+            for f in fields:
+                query |= Q(**{f"_{f}__contains": n})
+        rows = model.objects.annotate(**{f"_{f}": e for f, e in texts.items()}).filter(query)
+        updated = []
+        for obj in rows.only("pk", *fields):
+            for f in fields:
+                value = getattr(obj, f)
+                if isinstance(value, str):
+                    setattr(obj, f, pattern.sub(ANONIEM, value))
+                else:  # JSON: replaced in its text (the placeholder holds no quote)
+                    setattr(obj, f, json.loads(pattern.sub(ANONIEM, json.dumps(value, ensure_ascii=False))))
+            updated.append(obj)
+        model.objects.bulk_update(updated, list(fields))
+        changed += len(updated)
+    return changed
 
 
 def purge_logs(result: RetentionResult) -> None:

@@ -244,13 +244,34 @@ def test_anonymised_staff_members_leave_no_trace_and_reports_keep_their_figures(
             change_message=f"Gewijzigd: {obj}",
         )
     ReadLogEntry.objects.create(gebruiker=coach, soort="dossier", traject_id=t_gone.pk, view="dossier")
+    # the personnel system's absence periods, and an upload whose refused lines name both
+    for p in (gone, stays):
+        m.Afwezigheid.objects.create(
+            entiteit=t_gone.entiteit if p == gone else t_stays.entiteit,
+            personeelsnummer=numbers[p],
+            eerste_dag=date(2025, 1, 6),
+        )
+    upload = m.AfwezigheidImport.objects.create(
+        bestandsnaam="afwezigheden.csv",
+        inhoud=f"personeelsnummer;eerste_dag\n{numbers[gone]};06/01/2025\n{numbers[stays]};06/01/2025\n",
+        fouten=[
+            {"regel": 2, "tekst": f"{numbers[gone]};xx", "reden": "datum"},
+            {"regel": 3, "tekst": numbers[stays]},
+        ],
+    )
 
     gone_tokens = [*tokens_of(eligible), f"Vnm{gone}r"]
     kept_tokens = tokens_of(kept)
     before_gone, before_kept = scan(gone_tokens), scan(kept_tokens)
     for table in ("personeelslid", "historicalpersoneelslid", "traject", "historicaltraject", "gesprek"):
         assert f"trajecten_{table}" in before_gone and f"trajecten_{table}" in before_kept
-    for table in ("historicalgesprek", "historicalmaatregel", "notificatie"):
+    for table in (
+        "historicalgesprek",
+        "historicalmaatregel",
+        "notificatie",
+        "afwezigheid",
+        "afwezigheidimport",
+    ):
         assert f"trajecten_{table}" in before_gone
     assert "django_admin_log" in before_gone
     before = fingerprint()
@@ -281,6 +302,12 @@ def test_anonymised_staff_members_leave_no_trace_and_reports_keep_their_figures(
     assert m.Gesprek.objects.filter(traject__personeelslid_id=stays).exclude(uitkomst=ANONIEM).exists()
     note.refresh_from_db()
     assert numbers[gone] not in note.inhoud and numbers[stays] in note.inhoud and ANONIEM in note.inhoud
+    upload.refresh_from_db()
+    assert upload.fouten == [
+        {"regel": 2, "tekst": f"{ANONIEM};xx", "reden": "datum"},
+        {"regel": 3, "tekst": numbers[stays]},
+    ]
+    assert m.Afwezigheid.objects.filter(personeelsnummer=f"ANON-{gone}", eerste_dag=date(2025, 1, 6)).exists()
 
     # idempotent: a second run finds nothing and changes nothing
     rows = snapshot()
