@@ -34,7 +34,11 @@ LOGGED_VIEWS: dict[str, tuple[str, type[models.Model]]] = {
     "inzageverzoek": (S.INZAGEVERZOEK, Personeelslid),
 }
 # URL names with a pk that show no named dossier data.
-NOT_LOGGED = {"rapport_download", "raadplegingen"}
+NOT_LOGGED = {
+    "rapport_download",  # aggregated figures only
+    "raadplegingen",  # the read log itself (ids, no name)
+    "afwezigheden_import",  # an upload of absence periods: not a dossier (its refused lines carry numbers)
+}
 ADMIN_VIEW = re.compile(
     r"^(?P<app>[a-z0-9_]+?)_(?P<model>[a-z0-9]+)_(?:change|history|simple_history|delete)$"
 )
