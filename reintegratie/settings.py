@@ -249,6 +249,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.apply_retention",
         "schedule": crontab(hour=RETENTION_JOB_HOUR, minute=15),
     },
+    "purge-form-tokens-daily": {
+        "task": "trajecten.tasks.purge_form_tokens",
+        "schedule": crontab(hour=RETENTION_JOB_HOUR, minute=45),
+    },
 }
 
 # Base URL used in e-mails (links to dossiers).

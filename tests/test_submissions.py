@@ -169,3 +169,16 @@ def test_two_coaches_registering_the_same_person_at_once(coach_a, entiteit_a):
     results = _post_concurrently(coach_a, [(url, {**data, "formulier": str(uuid.uuid4())}) for _ in range(2)])
     assert sorted(results) == [200, 302]  # one registered, the other told so: never a 500
     assert m.Traject.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_old_form_tokens_are_purged_daily(coach_a):
+    from datetime import timedelta
+
+    from trajecten.tasks import purge_form_tokens
+
+    old = m.FormSubmission.objects.create(token=uuid.uuid4(), gebruiker=coach_a)
+    m.FormSubmission.objects.filter(pk=old.pk).update(aangemaakt_op=timezone.now() - timedelta(days=3))
+    fresh = m.FormSubmission.objects.create(token=uuid.uuid4(), gebruiker=coach_a)
+    assert purge_form_tokens() == 1
+    assert list(m.FormSubmission.objects.values_list("pk", flat=True)) == [fresh.pk]

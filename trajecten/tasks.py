@@ -46,3 +46,17 @@ def importeer_afwezigheden(import_id: int) -> dict:
 
     imp = afwezigheden.verwerken(import_id)
     return {"status": imp.status, "nieuw": imp.nieuw, "vervangen": imp.vervangen, "fouten": len(imp.fouten)}
+
+
+@shared_task(name="trajecten.tasks.purge_form_tokens")
+def purge_form_tokens(days: int = 2) -> int:
+    """Forget the one-time tokens of forms submitted more than ``days`` ago (a double submit comes within
+    seconds; the tokens protect nothing after that)."""
+    from datetime import timedelta
+
+    from .models import FormSubmission
+
+    deleted, _ = FormSubmission.objects.filter(
+        aangemaakt_op__lt=timezone.now() - timedelta(days=days)
+    ).delete()
+    return deleted
