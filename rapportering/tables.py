@@ -449,3 +449,160 @@ def extract_table(report: Report) -> Table:
         ),
         text_columns=1,  # code
     )
+
+
+# --- issue 12: timeliness per entity, the course of formal and entity-crossing trajectories, efforts ---
+# (rapportering.sections puts them in the reports and the dashboard; anonymity through rapportering.shown)
+
+
+def entity_timeliness_table(report: Report) -> Table:
+    """HOC: per entity, the informal trajectories that started in the period, the share with a first
+    conversation within 2 months, and the share with a stappenplan within 2 months of a positive
+    assessment. The counts add up to the VO total (last row): suppressed as a column with its total; a
+    share is shown only where its row's count is."""
+    from . import shown
+
+    figs = [report.per_entity[e.pk] for e in report.entities] + [report.total]
+    labels = [e.naam for e in report.entities] + [_("Totaal Vlaamse overheid")]
+    values = [[f.timeliness["eligible"], f.timeliness["positive"]] for f in figs]
+    rows_ = range(len(values))
+    hidden = shown.hide_groups(values, [[(r, 0) for r in rows_], [(r, 1) for r in rows_]])
+    rows = []
+    for label, f, hid in zip(labels, figs, hidden, strict=True):
+        t = f.timeliness
+        talk = shown.marker() if hid[0] else shown.share(t["gesprek_2m"], t["eligible"])
+        plan = shown.marker() if hid[1] else shown.share(t["stappenplan_2m"], t["positive"])
+        rows.append(
+            (label, [shown.count(t["eligible"], hid[0]), talk, shown.count(t["positive"], hid[1]), plan])
+        )
+    return Table(
+        "tijdigheid_per_entiteit",
+        _("Tijdigheid per entiteit"),
+        [
+            _("Entiteit"),
+            _("Informele trajecten gestart"),
+            _("Eerste gesprek binnen 2 maanden"),
+            _("Met een positieve inschatting"),
+            _("Stappenplan binnen 2 maanden"),
+        ],
+        rows,
+        _(
+            "Aandelen zoals in de tabel Tijdigheid: het eerste gesprek tegenover de informele trajecten met een "
+            "D0 die in de periode startten, het stappenplan tegenover die met een positieve inschatting."
+        ),
+        subtotal_rows={len(rows) - 1},
+    )
+
+
+def _kb_labels():
+    labels = [
+        _("Re-integratiebeoordeling binnen 49 dagen na de aanvraag"),
+        _("Re-integratieplan of gemotiveerd verslag binnen 63 dagen (of 6 maanden) na de beoordeling"),
+        _("Antwoord van het personeelslid binnen 14 dagen na het plan"),
+    ]
+    return list(zip(fg.KB_TERMS, labels, strict=True))  # beoordeling, plan, antwoord
+
+
+def formal_terms_table(f: Figures) -> Table:
+    """The KB terms of formal trajectories that ended in the period: how many were met on time."""
+    rows, chart = [], []
+    for code, label in _kb_labels():
+        on_time = f.formal_terms[f"{code}.{fg.ON_TIME}"]
+        n = on_time + f.formal_terms[f"{code}.{fg.LATE}"]
+        cells = _part(on_time, n)
+        rows.append((label, [fg.show(n), *cells]))
+        chart.append((label, _bar(cells, on_time)))
+    return Table(
+        "formeel_termijnen",
+        _("Verloop van de formele trajecten: termijnen van het KB"),
+        [_("Termijn"), _("Afgelopen in de periode"), _("Tijdig"), _("Aandeel tijdig")],
+        rows,
+        _(
+            "Termijnen van het formele re-integratietraject (KB van 11 september 2022) waarvan de einddatum in "
+            "de periode viel: tijdig als de stap uiterlijk op die datum gezet werd. Een termijn die nog liep "
+            "toen het traject afgesloten werd, telt niet mee."
+        ),
+        chart,
+        chart_subject=_("Aantal termijnen van het KB die tijdig gehaald werden, per termijn"),
+    )
+
+
+def formal_outcomes_table(f: Figures) -> Table:
+    labels = dict(Traject.Uitkomst.choices)
+    rows, chart = _counted([(str(labels[k]), f.outcomes_formeel[k]) for k in labels])
+    return Table(
+        "formeel_uitkomsten",
+        _("Uitkomsten van afgesloten formele trajecten"),
+        [_("Uitkomst"), _("Aantal")],
+        rows,
+        _("Formele trajecten die in de periode afgesloten werden, per uitkomst."),
+        chart,
+        chart_subject=_("Aantal afgesloten formele trajecten, per uitkomst"),
+    )
+
+
+def crossing_intake_table(f: Figures) -> Table:
+    from trajecten.models import Aanmelding
+
+    labels = dict(Aanmelding.Status.choices)
+    rows, chart = _counted([(str(labels[k]), f.aanmeldingen[k]) for k in labels])
+    return Table(
+        "entiteitsoverschrijdend_aanmeldingen",
+        _("Aanmeldingen bij AgO voor entiteitsoverschrijdende trajecten"),
+        [_("Stand op het einde van de periode"), _("Aanmeldingen")],
+        rows,
+        _(
+            "Aanmeldingen die in de periode bij AgO gebeurden, met hun stand op de laatste dag van de periode; "
+            "ze tellen bij de entiteit van herkomst."
+        ),
+        chart,
+        chart_subject=_("Aantal aanmeldingen bij AgO in de periode, per stand op het einde van de periode"),
+    )
+
+
+def crossing_outcomes_table(f: Figures) -> Table:
+    labels = dict(Traject.Uitkomst.choices)
+    rows, chart = _counted([(str(labels[k]), f.outcomes_crossing[k]) for k in labels])
+    return Table(
+        "entiteitsoverschrijdend_uitkomsten",
+        _("Uitkomsten van afgesloten entiteitsoverschrijdende trajecten"),
+        [_("Uitkomst"), _("Aantal")],
+        rows,
+        _("Trajecten met een doelentiteit die in de periode afgesloten werden, per uitkomst."),
+        chart,
+        chart_subject=_("Aantal afgesloten entiteitsoverschrijdende trajecten, per uitkomst"),
+    )
+
+
+def effort_rows(report: Report) -> list[list]:
+    """The interim standard template's "globale inspanningen" per entity (circular section 6): coaches,
+    conversations and measures, each count shown as the anonymity rules allow (no total is shown)."""
+    header = [
+        _("Entiteit"),
+        _("Code"),
+        _("Terugkeercoaches met een actief traject"),
+        _("Gesprekken in de periode"),
+        _("Maatregelen van aangepast werk"),
+    ]
+    from . import shown
+
+    out = [header]
+    for e in report.entities:
+        f = report.per_entity[e.pk]
+        counts = [f.coaches, f.gesprekken, sum(f.measures.values())]
+        out.append([e.naam, e.code, *[shown.count(n) for n in counts]])
+    return out
+
+
+def effort_table(report: Report) -> Table:
+    return rows_table(
+        "inspanningen",
+        _("Globale inspanningen per entiteit"),
+        effort_rows(report),
+        _(
+            "Terugkeercoaches: het aantal coaches aan wie minstens één actief traject van de entiteit was "
+            "toegewezen. Gesprekken: alle geregistreerde gesprekken en contacten in de periode. Maatregelen: "
+            "maatregelen uit stappenplannen die in de periode werden opgemaakt."
+        ),
+        text_columns=1,  # code
+    )
