@@ -225,7 +225,12 @@ def test_dashboard_charts_carry_the_same_text_alternatives(client, hr_a, data, e
 def test_xlsx_has_defined_tables_and_an_explanation_sheet(data, entiteit_a, kind):
     doc = all_documents(entiteit_a)[kind]
     wb = load_workbook(io.BytesIO(to_xlsx(doc)))
-    assert wb.sheetnames == [doc.kind, EXPLANATION_SHEET]
+    lead = ["Kernbevindingen"] if doc.findings else []
+    assert wb.sheetnames == [*lead, doc.kind, EXPLANATION_SHEET]
+    if lead:  # the key findings: a defined table of sentences and the figures they rest on
+        (found,) = wb["Kernbevindingen"].tables.values()
+        header, *rows = [[c.value for c in row] for row in wb["Kernbevindingen"][found.ref]]
+        assert header == ["Bevinding", "Steunt op"] and rows == [[f.text, f.basis] for f in doc.findings]
     ws = wb[doc.kind]
     assert EXPLANATION_SHEET in ws["A1"].value and "<5" in ws["A1"].value
     defined = list(ws.tables.values())
@@ -239,7 +244,9 @@ def test_xlsx_has_defined_tables_and_an_explanation_sheet(data, entiteit_a, kind
         assert [str(v) if v is not None else "" for r in body for v in r[1:]] == [
             c for _label, row in t.rows for c in row
         ]
-    assert len({tbl.displayName.lower() for s in wb for tbl in s.tables.values()}) == len(doc.tables) + 1
+    assert len({tbl.displayName.lower() for s in wb for tbl in s.tables.values()}) == len(
+        doc.tables
+    ) + 1 + len(lead)
 
     # the explanation sheet: a defined table of terms and their meaning, each table's note included
     notes = wb[EXPLANATION_SHEET]
@@ -264,7 +271,7 @@ def test_yearly_files_are_the_accessible_documents(data):
 
     report = fg.build(P2025)
     wb = load_workbook(io.BytesIO(content_for(Rapport(soort="hoc_xlsx", jaar=2025), report)))
-    assert wb.sheetnames == ["HOC", "Standaardsjabloon", EXPLANATION_SHEET]
+    assert wb.sheetnames == ["Kernbevindingen", "HOC", "Standaardsjabloon", EXPLANATION_SHEET]
     assert [t.displayName for t in wb["Standaardsjabloon"].tables.values()] == [
         "Informele_en_formele_trajecten_per_entiteit",
         "Globale_inspanningen_per_entiteit",

@@ -46,6 +46,9 @@ def test_hr_sees_only_own_entity_dashboard(client, hr_a, entiteit_a, entiteit_b)
     client.force_login(hr_a)
     html = client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
     assert entiteit_a.naam in html and "Trajecten per soort" in html
+    # the same sections as the report: key findings first, then the comparison with the year before
+    assert html.index("Kernbevindingen") < html.index("Vergelijking met het vorige jaar")
+    assert "In 2025 startten 6 re-integratietrajecten. Dat zijn er 6 meer dan in 2024 (0)." in html
     # another entity's figures do not exist for HR
     assert client.get(reverse("dashboard"), {"jaar": 2025, "entiteit": entiteit_b.pk}).status_code == 404
     assert (
@@ -144,7 +147,7 @@ def test_exports_say_the_figures(client, ago, entiteit_a, entiteit_b):
     csv_text = client.get(reverse("export", args=["csv"]), params).content.decode("utf-8-sig")
     assert "Trajecten per soort" in csv_text and "Actief in de periode;12;0;0;12;0" in csv_text
     wb = load_workbook(io.BytesIO(client.get(reverse("export", args=["xlsx"]), params).content))
-    rows = list(wb.active.iter_rows(values_only=True))
+    rows = list(wb["VO"].iter_rows(values_only=True))
     assert ("Actief in de periode", 12, 0, 0, 12, 0) in rows
     response = client.get(reverse("export", args=["pdf"]), {**params, "entiteit": entiteit_a.pk})
     text = pdf_text(response.content)
