@@ -527,17 +527,20 @@ def formal_terms_table(f: Figures) -> Table:
     )
 
 
-def formal_outcomes_table(f: Figures) -> Table:
+def _outcomes_of(key: str, counts, title: str, note: str, subject: str) -> Table:
+    """Closed trajectories of one kind per outcome, with their total and a chart."""
     labels = dict(Traject.Uitkomst.choices)
-    rows, chart = _counted([(str(labels[k]), f.outcomes_formeel[k]) for k in labels])
-    return Table(
+    rows, chart = _counted([(str(labels[k]), counts[k]) for k in labels])
+    return Table(key, title, [_("Uitkomst"), _("Aantal")], rows, note, chart, chart_subject=subject)
+
+
+def formal_outcomes_table(f: Figures) -> Table:
+    return _outcomes_of(
         "formeel_uitkomsten",
+        f.outcomes_formeel,
         _("Uitkomsten van afgesloten formele trajecten"),
-        [_("Uitkomst"), _("Aantal")],
-        rows,
         _("Formele trajecten die in de periode afgesloten werden, per uitkomst."),
-        chart,
-        chart_subject=_("Aantal afgesloten formele trajecten, per uitkomst"),
+        _("Aantal afgesloten formele trajecten, per uitkomst"),
     )
 
 
@@ -561,16 +564,12 @@ def crossing_intake_table(f: Figures) -> Table:
 
 
 def crossing_outcomes_table(f: Figures) -> Table:
-    labels = dict(Traject.Uitkomst.choices)
-    rows, chart = _counted([(str(labels[k]), f.outcomes_crossing[k]) for k in labels])
-    return Table(
+    return _outcomes_of(
         "entiteitsoverschrijdend_uitkomsten",
+        f.outcomes_crossing,
         _("Uitkomsten van afgesloten entiteitsoverschrijdende trajecten"),
-        [_("Uitkomst"), _("Aantal")],
-        rows,
         _("Trajecten met een doelentiteit die in de periode afgesloten werden, per uitkomst."),
-        chart,
-        chart_subject=_("Aantal afgesloten entiteitsoverschrijdende trajecten, per uitkomst"),
+        _("Aantal afgesloten entiteitsoverschrijdende trajecten, per uitkomst"),
     )
 
 
