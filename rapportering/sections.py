@@ -39,6 +39,12 @@ def previous_periode(p: Periode) -> Periode:
     return Periode(dl.add_months(p.start, -12), dl.add_months(p.end, -12))
 
 
+def period_phrase(p: Periode) -> str:
+    """How a sentence names the period: "2025" ("In 2025 startten ..."), or "de periode 01/03/2025 –
+    30/06/2025"."""
+    return p.label if p == Periode.year(p.start.year) else _("de periode %(p)s") % {"p": p.label}
+
+
 def hidden_counts(tables: list[Table]) -> dict[str, bool]:
     """Which of the indicator counts the counts table hides (also to protect another cell)."""
     counts = next(t for t in tables if t.key == "aantallen")
@@ -95,8 +101,8 @@ def report_content(report: Report, entiteit: Entiteit | None, previous: Report |
     prev_label = previous.periode.label if previous is not None else None
     findings = key_findings(
         inds,
-        report.periode.label,
-        prev_label,
+        period_phrase(report.periode),
+        period_phrase(previous.periode) if previous is not None else None,
         f"{report.periode.end:%d/%m/%Y}",
         median_return(report, entiteit),
     )

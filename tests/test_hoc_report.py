@@ -380,3 +380,11 @@ def test_only_hr_may_request_an_extract(client, role, entiteit_a, settings, tmp_
     assert made == (
         {("extract_pdf", entiteit_a.pk), ("extract_xlsx", entiteit_a.pk)} if role == "hr" else set()
     )
+
+
+def test_a_date_range_is_named_as_a_period_in_the_sentences():
+    assert sections.period_phrase(fg.Periode.year(2025)) == "2025"
+    ranged = sections.period_phrase(fg.Periode(date(2025, 1, 1), date(2025, 6, 30)))
+    assert ranged == "de periode 01/01/2025 – 30/06/2025"
+    found = kf.key_findings(kf.indicators(NOW, None, NONE_HIDDEN), ranged, None, "30/06/2025")
+    assert found[0].text == "In de periode 01/01/2025 – 30/06/2025 startten 123 re-integratietrajecten."
