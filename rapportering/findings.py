@@ -160,7 +160,8 @@ def key_findings(
     median_return: tuple[str, str] | None = None,
 ) -> list[Finding]:
     """Sentences for the first page. ``period`` / ``previous``: the periods' labels ("2025", "2024");
-    ``end``: the period's last day (dd/mm/jjjj). ``median_return``: (printed median in days, what it rests
+    ``end``: the day "ongoing" refers to (dd/mm/jjjj): the period's last day, or the day the figures were
+    computed while the period still runs. ``median_return``: (printed median in days, what it rests
     on), from the survival analysis, when available."""
     out: list[Finding] = []
     left_out = False

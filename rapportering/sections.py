@@ -103,7 +103,7 @@ def report_content(report: Report, entiteit: Entiteit | None, previous: Report |
         inds,
         period_phrase(report.periode),
         period_phrase(previous.periode) if previous is not None else None,
-        f"{report.periode.end:%d/%m/%Y}",
+        f"{min(report.periode.end, report.generated_on):%d/%m/%Y}",  # a year still running: today
         median_return(report, entiteit),
     )
     course = [

@@ -58,6 +58,16 @@ class JaarForm(forms.Form):
         return jaar
 
 
+class ExtractJaarForm(JaarForm):
+    """HR's request for its entity's extract: a year field of its own (prefix "extract") on the same page."""
+
+    prefix = "extract"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jaar"].label = gettext_lazy("Jaar van het extract")
+
+
 class PeriodForm(forms.Form):
     jaar = forms.IntegerField(
         label=gettext_lazy("Jaar"),
@@ -218,8 +228,8 @@ def grouped(reports: list[Rapport]) -> list[dict]:
     ]
 
 
-def _year_form(prefix=None) -> JaarForm:
-    return JaarForm(initial={"jaar": last_complete_year(timezone.localdate())}, prefix=prefix)
+def _year_form(form_class=JaarForm) -> JaarForm:
+    return form_class(initial={"jaar": last_complete_year(timezone.localdate())})
 
 
 def _rapporten_page(request, form=None, extract_form=None, status=200):
@@ -235,7 +245,7 @@ def _rapporten_page(request, form=None, extract_form=None, status=200):
             "done": done,
             "total": len(reports),
             "form": form or _year_form(),
-            "extract_form": extract_form or _year_form(prefix="extract"),
+            "extract_form": extract_form or _year_form(ExtractJaarForm),
             "can_request": access.mag_rapport_aanvragen(request.user),
             "can_request_extract": access.mag_extract_aanvragen(request.user),
         },
@@ -266,7 +276,7 @@ def extract_aanvragen(request):
     user = request.user
     if not access.mag_extract_aanvragen(user):
         raise Http404
-    form = JaarForm(request.POST, prefix="extract")
+    form = ExtractJaarForm(request.POST)
     if not form.is_valid():
         return _rapporten_page(request, extract_form=form, status=400)
     year = form.cleaned_data["jaar"]

@@ -308,6 +308,7 @@ def test_hr_requests_its_own_entitys_extract(
         "Extract voor de preventieadviseur-arbeidsarts opmaken"
         in client.get(reverse("rapporten")).content.decode()
     )
+    assert "Jaar van het extract" in client.get(reverse("rapporten")).content.decode()
     bad = client.post(reverse("extract_aanvragen"), {"extract-jaar": "1999"})
     assert bad.status_code == 400 and "Kies een jaar van 2000" in bad.content.decode()
     # coaches and AgO do not request it (AgO makes the VO-wide one with the year's reports)
@@ -388,3 +389,16 @@ def test_a_date_range_is_named_as_a_period_in_the_sentences():
     assert ranged == "de periode 01/01/2025 – 30/06/2025"
     found = kf.key_findings(kf.indicators(NOW, None, NONE_HIDDEN), ranged, None, "30/06/2025")
     assert found[0].text == "In de periode 01/01/2025 – 30/06/2025 startten 123 re-integratietrajecten."
+
+
+@pytest.mark.django_db
+def test_a_year_still_running_says_ongoing_on_the_day_of_the_figures(entiteit_a):
+    for i in range(6):
+        informal(entiteit_a, i)
+    running = fg.build(fg.Periode.year(2025), generated_on=date(2025, 6, 30))
+    texts = [f.text for f in sections.report_content(running, entiteit_a).findings]
+    assert "Op 30/06/2025 liepen er nog 6 trajecten." in texts
+    ended = fg.build(fg.Periode.year(2025), generated_on=date(2026, 1, 5))
+    assert "Op 31/12/2025 liepen er nog 6 trajecten." in [
+        f.text for f in sections.report_content(ended, entiteit_a).findings
+    ]
