@@ -90,6 +90,7 @@ class Metrics:
     relapse_3m: bool = False
     relapse_12m: bool = False
     actors: frozenset[str] = frozenset()
+    spell: object = None  # survival.Spell: the absence as the return-to-work curves read it
 
 
 class _Row(SimpleNamespace):
@@ -147,6 +148,9 @@ def fetch(periode: Periode, entiteit_ids: list[int] | None = None) -> list[Traje
             _Row(datum=datum, maatregelen=measures.get(plan_id, _Many()))
         )
     attached["stappenplan_set"] = plans
+    from .survival import attach_absences
+
+    attach_absences(trajecten, ids)
     for t in trajecten:
         cache = t.__dict__.setdefault("_prefetched_objects_cache", {})
         for name, per in attached.items():
@@ -212,6 +216,10 @@ def metrics_of(t: Traject, periode: Periode, mandatory_from: date | None) -> Met
         relapses = [h.datum for h in t.herval_set.all() if h.hervat_op == first]
         m.relapse_3m = any(r <= dl.add_months(first, 3) for r in relapses)
         m.relapse_12m = any(r <= dl.add_months(first, 12) for r in relapses)
+    if active:
+        from .survival import spell_of
+
+        m.spell = spell_of(t, periode, m.early_contact)
     return m
 
 
@@ -252,6 +260,7 @@ class Figures:
     relapse: Counter = field(default_factory=Counter)
     actors: Counter = field(default_factory=Counter)
     persons: int = 0
+    survival: dict = field(default_factory=dict)  # survival.summarise: JSON, stored with the figures
 
 
 def aggregate(metrics: list[Metrics]) -> Figures:
@@ -299,6 +308,9 @@ def aggregate(metrics: list[Metrics]) -> Figures:
     f.duration_late = Duration.of(late)
     f.duration_with_measures = Duration.of(with_m)
     f.duration_without_measures = Duration.of(without_m)
+    from .survival import summarise
+
+    f.survival = summarise([m.spell for m in metrics if m.spell is not None])
     return f
 
 

@@ -60,6 +60,11 @@ def all_documents(entiteit_a) -> dict[str, documents.Document]:
     }
 
 
+def chart_alt(t) -> str:
+    """The text alternative of a table's chart: its step chart's, or the bars'."""
+    return t.step_chart.alt if t.step_chart else BarChart(t.chart_subject, tuple(t.chart), t.chart_unit).alt
+
+
 def toc_entry(text: str) -> str:
     """A table-of-contents line without its page number and leader dots."""
     return re.sub(r"\s*\d+(\s*\.)*\s*$", "", text).strip()
@@ -129,17 +134,19 @@ def test_published_pdfs_are_tagged_pdf_ua(data, entiteit_a, kind, caplog):
                 assert all(id_tree[h].role == "TH" for h in td.headers)  # resolvable header cells
 
     # every chart: a Figure whose /Alt says what it shows, made of the same figures as its table
-    charted = [t for t in doc.tables if t.chart]
+    charted = [t for t in doc.tables if t.chart or t.step_chart]
     figures = tagged.tree.find("Figure")
-    assert [f.alt for f in figures] == [
-        BarChart(t.chart_subject, tuple(t.chart), t.chart_unit).alt for t in charted
-    ]
+    assert [f.alt for f in figures] == [chart_alt(t) for t in charted]
     for fig, t in zip(figures, charted, strict=True):
+        if t.step_chart:  # the return-to-work curves (tests/test_survival.py)
+            assert fig.alt.startswith("Stapgrafiek. ") and fig.alt == t.step_chart.alt
+            continue
         assert fig.alt.startswith("Staafdiagram. " + t.chart_subject)
         for label, value in t.chart:
             assert f"{label}: {'verborgen' if value is None else f'{value}{t.chart_unit}'}" in fig.alt
     if kind in ("eoc", "hoc"):
-        assert len(figures) == 6  # every table but the entity table and the relapses has a chart
+        # every table but the entity table and the relapses has a chart; so has each curve section
+        assert len(figures) == 6 + sum(1 for t in doc.tables if t.step_chart)
         alts = " ".join(f.alt for f in figures)
         assert "verborgen" in alts and re.search(r": [1-9]\d*[;.]", alts)  # shown and hidden bars
 
@@ -206,10 +213,13 @@ def test_dashboard_charts_carry_the_same_text_alternatives(client, hr_a, data, e
     page = client.get(reverse("dashboard"), {"van": "01/01/2025", "tot": "31/12/2025"}).content.decode()
     labels = [html.unescape(a) for a in re.findall(r'<svg [^>]*role="img" aria-label="([^"]*)"', page)]
     tables = [
-        t for t in documents.report_document(fg.build(P2025, [entiteit_a]), entiteit_a).tables if t.chart
+        t
+        for t in documents.report_document(fg.build(P2025, [entiteit_a]), entiteit_a).tables
+        if t.chart or t.step_chart
     ]
-    assert labels == [BarChart(t.chart_subject, tuple(t.chart), t.chart_unit).alt for t in tables]
-    assert len(labels) == 6 and all(a.startswith("Staafdiagram. ") for a in labels)
+    assert labels == [chart_alt(t) for t in tables]
+    bars = [a for a in labels if a.startswith("Staafdiagram. ")]
+    assert len(bars) == 6 and all(a.startswith(("Staafdiagram. ", "Stapgrafiek. ")) for a in labels)
     # the table beside each chart: row headers and column headers
     assert page.count('<th scope="col"') >= 7 * 2 and '<th scope="row">Actief in de periode</th>' in page
 
