@@ -241,16 +241,18 @@ def _withheld(results: list[dict], complements: list[list[int]]) -> list[str | N
 
 
 COLUMNS = 9
+FIRST = "overleving_gesprek"
 
 
 def _columns() -> list[str]:
+    """Short headers (ten columns fit a portrait page); the note says what they mean."""
     return [
         _("Groep"),
         _("Personen"),
         _("Mediaan (dagen)"),
-        _("95%-betrouwbaarheidsinterval"),
-        *(_("Teruggekeerd na %(m)s maanden") % {"m": m} for m in MONTHS),
-        *(_("Nog afwezig na %(m)s maanden") % {"m": m} for m in MONTHS),
+        _("95%-BI (dagen)"),
+        *(_("Terug na %(m)s mnd") % {"m": m} for m in MONTHS),
+        *(_("Nog afwezig na %(m)s mnd") % {"m": m} for m in MONTHS),
     ]
 
 
@@ -285,14 +287,21 @@ def source_line(result: dict) -> str:
     ) % {"a": fg.show(b[AFWEZIGHEID]), "d": fg.show(b[DOSSIER])}
 
 
-def _note() -> str:
+def _note(first: bool) -> str:
+    if not first:
+        return _(
+            "Kaplan–Meier-schatting met censurering, zoals bij de eerste curve uitgelegd. Een verschil tussen "
+            "groepen is een samenhang, geen bewijs van oorzaak."
+        )
     return _(
         "Kaplan–Meier-schatting van de tijd van de eerste afwezigheidsdag tot de werkhervatting, over de "
-        "trajecten met een D0 die actief waren in de periode. Wie op het einde van de periode nog afwezig is, of "
-        "wiens traject zonder terugkeer afgesloten werd, telt mee tot dan (gecensureerd). Het "
-        "betrouwbaarheidsinterval geeft de onzekerheid van de mediaan. Een verschil tussen groepen is een "
-        "samenhang, geen bewijs van oorzaak: de groepen verschillen ook in andere opzichten, en wie langer "
-        "afwezig is, krijgt meer kans op een gesprek of een maatregel."
+        "trajecten met een D0 die actief waren in de periode. Wie op het einde van de periode nog afwezig is, "
+        "of wiens traject zonder terugkeer afgesloten werd, telt mee tot dan (gecensureerd): we weten dat die "
+        "afwezigheid minstens zo lang duurde. BI: het 95%-betrouwbaarheidsinterval van de mediaan. Terug na "
+        "3, 6 en 12 maanden (13, 26 en 52 weken): het geschatte aandeel dat dan het werk hervat had. Nog "
+        "afwezig: het aantal trajecten dat toen nog gevolgd werd zonder werkhervatting. Een verschil tussen "
+        "groepen is een samenhang, geen bewijs van oorzaak: de groepen verschillen ook in andere opzichten, "
+        "en wie langer afwezig is, krijgt meer kans op een gesprek of een maatregel."
     )
 
 
@@ -315,7 +324,9 @@ def _table(key: str, title: str, items, complements, overall: dict, extra: str =
             GRID_DAYS,
             not_drawn,
         )
-    table = Table(key, _("Terugkeer naar het werk: %(t)s") % {"t": title}, _columns(), rows, _note() + extra)
+    table = Table(
+        key, _("Terugkeer naar het werk: %(t)s") % {"t": title}, _columns(), rows, _note(key == FIRST) + extra
+    )
     table.step_chart = chart
     table.source = source_line(overall)
     return table
@@ -338,7 +349,7 @@ def curve_tables(report: fg.Report, entiteit: Entiteit | None) -> list[Table]:
     kinds = dict(Maatregel.Soort.choices)
     tables = [
         _table(
-            "overleving_gesprek",
+            FIRST,
             _("eerste gesprek binnen 6 weken of later"),
             [
                 (_("Alle trajecten"), g["alle"]),
