@@ -116,6 +116,7 @@ class BarChart(Chart):
 
 
 # Line styles of a step chart's series: colour and dash pattern, so no series is told by colour alone.
+MAX_CURVES = 5
 STEP_MARKS = ((3, 91), (6, 182), (12, 364))  # months, read at 13, 26 and 52 weeks
 STEP_STYLES = (
     ("#0b5ea8", ""),
@@ -130,19 +131,20 @@ STEP_STYLES = (
 class StepChart(Chart):
     """Step curves of a share over time (Kaplan–Meier: the share returned to work since the first day of
     absence). ``series`` holds each curve's label and its values (0 to 1) at every ``step_days`` days from
-    day 0; ``not_drawn`` the labels of groups that are not drawn (too few persons). The text alternative
+    day 0; ``not_drawn`` the groups that are not drawn, each with why. At most ``MAX_CURVES`` curves (each
+    its own colour and dash pattern); the caller chooses which. The text alternative
     gives, per curve, the share at 3, 6 and 12 months and when it passes half, read from the same values.
     """
 
     subject: str
     series: tuple[tuple[str, tuple[float, ...]], ...]
     step_days: int
-    not_drawn: tuple[str, ...] = ()
+    not_drawn: tuple[tuple[str, str], ...] = ()  # (label, why)
 
     def __post_init__(self):
         if not self.subject.strip():
             raise ValueError("a chart needs a subject: its text alternative says what it shows")
-        if len(self.series) > len(STEP_STYLES):
+        if len(self.series) > MAX_CURVES:
             raise ValueError("too many curves to tell apart")
 
     def value_at(self, values: tuple[float, ...], day: int) -> float | None:
@@ -170,9 +172,9 @@ class StepChart(Chart):
             "curves": curves,
         }
         if self.not_drawn:
-            text += " " + _(
-                "Niet getekend (te weinig trajecten, of verborgen om een kleine groep te beschermen): %(g)s."
-            ) % {"g": ", ".join(self.not_drawn)}
+            text += " " + _("Niet getekend: %(g)s.") % {
+                "g": "; ".join(f"{label} ({why})" for label, why in self.not_drawn)
+            }
         return text + " " + _("De tabel geeft de mediaan, het betrouwbaarheidsinterval en de aantallen.")
 
     def draw(self) -> tuple[int, int, list[str]]:

@@ -37,7 +37,7 @@ from entiteiten.models import Entiteit
 from trajecten.models import Afwezigheid, Maatregel, Traject
 
 from . import figures as fg
-from .charts import STEP_MARKS, StepChart
+from .charts import MAX_CURVES, STEP_MARKS, StepChart
 from .tables import Table
 
 AFWEZIGHEID, DOSSIER = "afwezigheid", "dossier"
@@ -309,12 +309,17 @@ def _table(key: str, title: str, items, complements, overall: dict, extra: str =
     results = [r for _label, r in items]
     withheld = _withheld(results, complements)
     rows = _rows(items, withheld)
-    series = tuple(
-        (label, tuple(r["curve"]))
+    drawable = [
+        (label, r) for (label, r), why in zip(items, withheld, strict=True) if why is None and r.get("curve")
+    ]
+    # the largest groups, in the table's order: more curves in one chart cannot be told apart
+    largest = {label for label, r in sorted(drawable, key=lambda i: -i[1]["personen"])[:MAX_CURVES]}
+    series = tuple((label, tuple(r["curve"])) for label, r in drawable if label in largest)
+    not_drawn = tuple(
+        (label, why or _("enkel de %(n)s grootste groepen worden getekend") % {"n": MAX_CURVES})
         for (label, r), why in zip(items, withheld, strict=True)
-        if why is None and r.get("curve")
+        if why is not None or (r.get("curve") and label not in largest)
     )
-    not_drawn = tuple(label for (label, r), why in zip(items, withheld, strict=True) if why is not None)
     chart = None
     if series:
         chart = StepChart(

@@ -87,8 +87,11 @@ def test_groups_under_the_threshold_are_neither_drawn_nor_tabulated():
     assert rows["Alle trajecten"][-3:] == ["<5", "<5", "0"]  # still absent after 3, 6, 12 months: 3, 2, 0
     chart = table.step_chart
     assert [label for label, _values in chart.series] == ["Alle trajecten"]
-    assert chart.not_drawn == ("Eerste gesprek binnen 6 weken", "Eerste gesprek later of niet")
-    assert "Niet getekend" in chart.alt and "Eerste gesprek binnen 6 weken" in chart.alt
+    assert chart.not_drawn == (
+        ("Eerste gesprek binnen 6 weken", "te weinig trajecten"),
+        ("Eerste gesprek later of niet", "verborgen om een kleine groep te beschermen"),
+    )
+    assert "Niet getekend: Eerste gesprek binnen 6 weken (te weinig trajecten); Eerste" in chart.alt
     assert chart.html().count("<polyline") == 1
 
 
@@ -206,3 +209,21 @@ def test_pdfs_and_dashboard_show_the_curves(world, entiteit_a, hr_a, client):
     assert 'aria-label="Stapgrafiek. Aandeel teruggekeerd naar het werk' in page
     assert '<th scope="col" class="num">Mediaan (dagen)</th>' in page
     assert "Bron: afwezigheidsperiodes uit het personeelssysteem voor 5 trajecten" in page
+
+
+def test_at_most_five_curves_the_largest_ones():
+    per_domain, person = {}, 0
+    for d in range(7):  # domains of 5 to 11 persons
+        spells = []
+        for i in range(5 + d):
+            person += 1
+            spells.append(spell(20 * (i + 1), i % 3 != 0, person))
+        per_domain[f"Domein {d}"] = fg.Figures(survival=sv.summarise(spells))
+    total = fg.Figures(survival=sv.summarise([]))
+    report = fg.Report(P2025, total, {}, [], per_domain, date(2026, 1, 5))
+    chart = sv.curve_tables(report, None)[-1].step_chart
+    assert [label for label, _v in chart.series] == [f"Domein {d}" for d in range(2, 7)]
+    assert chart.not_drawn == (
+        ("Domein 0", "enkel de 5 grootste groepen worden getekend"),
+        ("Domein 1", "enkel de 5 grootste groepen worden getekend"),
+    )
