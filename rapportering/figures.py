@@ -308,9 +308,8 @@ def aggregate(metrics: list[Metrics]) -> Figures:
     f.duration_late = Duration.of(late)
     f.duration_with_measures = Duration.of(with_m)
     f.duration_without_measures = Duration.of(without_m)
-    from .survival import summarise
-
-    f.survival = summarise([m.spell for m in metrics if m.spell is not None])
+    # the return-to-work curves are fitted when shown or stored (survival.results), not for every group
+    f.spells = [m.spell for m in metrics if m.spell is not None]
     return f
 
 
@@ -451,6 +450,9 @@ def days(d: Duration, attr: str) -> str:
 
 
 def figures_to_dict(f: Figures) -> dict:
+    from .survival import results
+
+    results(f)  # fitted now, so the stored figures carry the curves
     out = {}
     for fld in fields(f):
         value = getattr(f, fld.name)

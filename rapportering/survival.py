@@ -192,6 +192,20 @@ def logrank(a: list[Spell], b: list[Spell]) -> dict:
     return {"p": float(result.p_value), "chi2": float(result.test_statistic)}
 
 
+def results(f: fg.Figures) -> dict:
+    """``f.survival``, fitted on first use from the spells ``aggregate`` kept (stored figures have it)."""
+    if not f.survival and getattr(f, "spells", None) is not None:
+        f.survival = summarise(f.spells)
+    return f.survival
+
+
+def overall(f: fg.Figures) -> dict:
+    """The curve of all of ``f``'s trajectories: stored, or fitted alone (a domain shows no other group)."""
+    if f.survival:
+        return f.survival["groepen"]["alle"]
+    return fit(getattr(f, "spells", None) or [])
+
+
 def summarise(spells: list[Spell]) -> dict:
     """The curves of one group of trajectories (an entity, a domain, the VO): ``Figures.survival``."""
     groups = groups_of(spells)
@@ -340,7 +354,7 @@ def _table(key: str, title: str, items, complements, overall: dict, extra: str =
 def curve_tables(report: fg.Report, entiteit: Entiteit | None) -> list[Table]:
     """The curve sections of an entity's report, or of the VO-wide one (with the domains) when None."""
     f = report.per_entity[entiteit.pk] if entiteit else report.total
-    data = f.survival
+    data = results(f)
     if not data:
         return []
     g = data["groepen"]
@@ -392,7 +406,7 @@ def curve_tables(report: fg.Report, entiteit: Entiteit | None) -> list[Table]:
         ),
     ]
     if entiteit is None:
-        domains = [(d, fd.survival["groepen"]["alle"]) for d, fd in report.per_domain.items() if fd.survival]
+        domains = [(d, overall(fd)) for d, fd in report.per_domain.items()]
         tables.append(
             _table(
                 "overleving_beleidsdomein",

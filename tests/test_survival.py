@@ -7,12 +7,14 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from rapportering import documents, pdf
 from rapportering import figures as fg
 from rapportering import survival as sv
 from rapportering.charts import StepChart
+from rapportering.exports import EXPLANATION_SHEET, to_xlsx
 from trajecten import models as m
 
 from .factories import PersoneelslidFactory, TrajectFactory
@@ -204,6 +206,11 @@ def test_pdfs_and_dashboard_show_the_curves(world, entiteit_a, hr_a, client):
         assert "Bron: afwezigheidsperiodes uit het personeelssysteem voor 5 trajecten" in text
         assert "Mediaan (dagen)" in text and "geen bewijs van oorzaak" in text
         assert ("Terugkeer naar het werk: per beleidsdomein" in text) == (entiteit is None)
+    sheet = load_workbook(io.BytesIO(to_xlsx(documents.report_document(report, entiteit_a))))[
+        EXPLANATION_SHEET
+    ]
+    explained = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
+    assert "Bron: afwezigheidsperiodes uit het personeelssysteem voor 5 trajecten" in explained
     client.force_login(hr_a)
     page = client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
     assert 'aria-label="Stapgrafiek. Aandeel teruggekeerd naar het werk' in page
