@@ -234,3 +234,20 @@ def test_at_most_five_curves_the_largest_ones():
         ("Domein 0", "enkel de 5 grootste groepen worden getekend"),
         ("Domein 1", "enkel de 5 grootste groepen worden getekend"),
     )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_dashboard_curves_pass_axe_and_reflow(page, world, hr_a, screenshot):
+    from .conftest import login
+    from .test_accessibility import NARROWEST, assert_accessible, page_width
+
+    login(page, "hr.a")
+    page.goto(reverse("dashboard") + "?jaar=2025")
+    chart = page.get_by_role("img", name="Stapgrafiek. Aandeel teruggekeerd naar het werk", exact=False).first
+    chart.wait_for()
+    assert "Eerste gesprek binnen 6 weken: na 3 maanden" in chart.get_attribute("aria-label")
+    assert_accessible(page, "dashboard with curves")
+    screenshot(page, "22-dashboard-curves")
+    page.set_viewport_size({"width": NARROWEST, "height": 800})
+    assert page_width(page) <= NARROWEST  # the curve tables scroll in their own labelled region
