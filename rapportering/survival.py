@@ -143,15 +143,9 @@ def fit(spells: list[Spell]) -> dict:
     while the curve has not reached half) with its 95 % confidence interval (lifelines: exponential
     Greenwood; None for a bound not reached); the share returned at 3, 6 and 12 months (None beyond the
     longest follow-up); the numbers still absent and followed (at risk) then; the curve as the share
-    returned each week; the count per source. A group under the threshold keeps only its size."""
-    out = {
-        "personen": persons(spells),
-        "trajecten": len(spells),
-        "bronnen": {
-            AFWEZIGHEID: sum(s.source == AFWEZIGHEID for s in spells),
-            DOSSIER: sum(s.source == DOSSIER for s in spells),
-        },
-    }
+    returned each week (stored as its steps: [week, share] where it changes, and the number of weeks;
+    ``weekly`` unfolds it). A group under the threshold keeps only its size."""
+    out = {"personen": persons(spells), "trajecten": len(spells)}
     if out["personen"] < fg.threshold():
         return out
     from lifelines import KaplanMeierFitter
@@ -165,7 +159,7 @@ def fit(spells: list[Spell]) -> dict:
 
     ci = median_survival_times(kmf.confidence_interval_survival_function_)
     grid = list(range(0, min(longest, GRID_MAX) + 1, GRID_DAYS))
-    returned_at = [round(1 - v, 4) for v in kmf.survival_function_at_times(grid).tolist()]
+    returned_at = [round(1 - v, 3) for v in kmf.survival_function_at_times(grid).tolist()]
     out.update(
         median=finite(kmf.median_survival_time_),
         ci=[finite(ci.iloc[0, 0]), finite(ci.iloc[0, 1])],
@@ -178,9 +172,22 @@ def fit(spells: list[Spell]) -> dict:
             for m in MONTHS
         },
         at_risk={str(m): sum(s.days >= MONTH_DAYS[m] for s in spells) for m in MONTHS},
-        curve=returned_at,
+        curve=[[i, v] for i, v in enumerate(returned_at) if i == 0 or v != returned_at[i - 1]],
+        weeks=len(returned_at),
     )
     return out
+
+
+def weekly(result: dict) -> tuple[float, ...]:
+    """A stored curve's share returned in each week since the first day of absence."""
+    values, steps = [], iter(result["curve"])
+    step = next(steps)
+    following = next(steps, None)
+    for week in range(result["weeks"]):
+        if following is not None and week == following[0]:
+            step, following = following, next(steps, None)
+        values.append(step[1])
+    return tuple(values)
 
 
 def logrank(a: list[Spell], b: list[Spell]) -> dict:
@@ -202,14 +209,25 @@ def results(f: fg.Figures) -> dict:
 def overall(f: fg.Figures) -> dict:
     """The curve of all of ``f``'s trajectories: stored, or fitted alone (a domain shows no other group)."""
     if f.survival:
-        return f.survival["groepen"]["alle"]
+        return group(f.survival, "alle")
     return fit(getattr(f, "spells", None) or [])
+
+
+def group(data: dict, key: str) -> dict:
+    return data["groepen"].get(key) or fit([])
 
 
 def summarise(spells: list[Spell]) -> dict:
     """The curves of one group of trajectories (an entity, a domain, the VO): ``Figures.survival``."""
     groups = groups_of(spells)
-    out = {"groepen": {key: fit(group) for key, group in groups.items()}}
+    # an empty group is left out of the stored figures (``group`` gives it back)
+    out = {
+        "groepen": {key: fit(group) for key, group in groups.items() if group},
+        "bronnen": {
+            AFWEZIGHEID: sum(s.source == AFWEZIGHEID for s in spells),
+            DOSSIER: sum(s.source == DOSSIER for s in spells),
+        },
+    }
     early, late = groups["gesprek_6w"], groups["gesprek_later"]
     if min(persons(early), persons(late)) >= fg.threshold():
         out["logrank_gesprek"] = logrank(early, late)
@@ -293,8 +311,9 @@ def _rows(items: list[tuple[str, dict]], withheld: list[str | None]) -> list[tup
     return rows
 
 
-def source_line(result: dict) -> str:
-    b = result["bronnen"]
+def source_line(data: dict) -> str:
+    """Which source the durations came from: how many trajectories each (``summarise``'s count)."""
+    b = data["bronnen"]
     return _(
         "Bron: afwezigheidsperiodes uit het personeelssysteem voor %(a)s trajecten, dossier (D0 tot "
         "werkhervatting) voor %(d)s."
@@ -319,7 +338,7 @@ def _note(first: bool) -> str:
     )
 
 
-def _table(key: str, title: str, items, complements, overall: dict, extra: str = "") -> Table:
+def _table(key: str, title: str, items, complements, data: dict, extra: str = "") -> Table:
     results = [r for _label, r in items]
     withheld = _withheld(results, complements)
     rows = _rows(items, withheld)
@@ -328,7 +347,7 @@ def _table(key: str, title: str, items, complements, overall: dict, extra: str =
     ]
     # the largest groups, in the table's order: more curves in one chart cannot be told apart
     largest = {label for label, r in sorted(drawable, key=lambda i: -i[1]["personen"])[:MAX_CURVES]}
-    series = tuple((label, tuple(r["curve"])) for label, r in drawable if label in largest)
+    series = tuple((label, weekly(r)) for label, r in drawable if label in largest)
     not_drawn = tuple(
         (label, why or _("enkel de %(n)s grootste groepen worden getekend") % {"n": MAX_CURVES})
         for (label, r), why in zip(items, withheld, strict=True)
@@ -347,7 +366,7 @@ def _table(key: str, title: str, items, complements, overall: dict, extra: str =
         key, _("Terugkeer naar het werk: %(t)s") % {"t": title}, _columns(), rows, _note(key == FIRST) + extra
     )
     table.step_chart = chart
-    table.source = source_line(overall)
+    table.source = source_line(data)
     return table
 
 
@@ -357,7 +376,6 @@ def curve_tables(report: fg.Report, entiteit: Entiteit | None) -> list[Table]:
     data = results(f)
     if not data:
         return []
-    g = data["groepen"]
     extra = ""
     lr = data.get("logrank_gesprek")
     if lr is not None:
@@ -371,38 +389,38 @@ def curve_tables(report: fg.Report, entiteit: Entiteit | None) -> list[Table]:
             FIRST,
             _("eerste gesprek binnen 6 weken of later"),
             [
-                (_("Alle trajecten"), g["alle"]),
-                (_("Eerste gesprek binnen 6 weken"), g["gesprek_6w"]),
-                (_("Eerste gesprek later of niet"), g["gesprek_later"]),
+                (_("Alle trajecten"), group(data, "alle")),
+                (_("Eerste gesprek binnen 6 weken"), group(data, "gesprek_6w")),
+                (_("Eerste gesprek later of niet"), group(data, "gesprek_later")),
             ],
             [[0, 1, 2]],
-            g["alle"],
+            data,
             extra,
         ),
         _table(
             "overleving_maatregelen",
             _("met of zonder stappenplan met maatregelen"),
             [
-                (_("Met een stappenplan met maatregelen"), g["met_maatregelen"]),
-                (_("Zonder maatregelen"), g["zonder_maatregelen"]),
+                (_("Met een stappenplan met maatregelen"), group(data, "met_maatregelen")),
+                (_("Zonder maatregelen"), group(data, "zonder_maatregelen")),
             ],
             [[0, 1]],
-            g["alle"],
+            data,
         ),
         _table(
             "overleving_soort_maatregel",
             _("per soort maatregel"),
-            [(str(kinds[k]), g[f"maatregel_{k}"]) for k in kinds],
+            [(str(kinds[k]), group(data, f"maatregel_{k}")) for k in kinds],
             [],
-            g["alle"],
+            data,
             " " + _("Een traject met maatregelen van meerdere soorten telt bij elke soort."),
         ),
         _table(
             "overleving_soort",
             _("informele en formele trajecten"),
-            [(_("Informeel"), g["informeel"]), (_("Formeel"), g["formeel"])],
+            [(_("Informeel"), group(data, "informeel")), (_("Formeel"), group(data, "formeel"))],
             [[0, 1]],
-            g["alle"],
+            data,
         ),
     ]
     if entiteit is None:
@@ -413,7 +431,7 @@ def curve_tables(report: fg.Report, entiteit: Entiteit | None) -> list[Table]:
                 _("per beleidsdomein"),
                 domains,
                 [list(range(len(domains)))],
-                g["alle"],
+                data,
             )
         )
     return tables

@@ -55,11 +55,13 @@ def test_kaplan_meier_against_a_hand_computed_case():
     # 95 % interval (exponential Greenwood): the lower curve is 0.27 at day 30 already, the upper one stays
     # above 0.5 (0.73 at day 150): from 30 days, upper bound not reached.
     assert r["ci"][0] == 30 and r["ci"][1] is None
-    assert r["personen"] == 6 and r["trajecten"] == 6 and r["bronnen"] == {"afwezigheid": 0, "dossier": 6}
+    assert r["personen"] == 6 and r["trajecten"] == 6
+    assert sv.summarise(SIX)["bronnen"] == {"afwezigheid": 0, "dossier": 6}
     # the stored curve: the share returned each week, a step at each return
-    assert r["curve"][0] == 0 and r["curve"][4] == 0  # day 28 < 30 < day 35
-    assert r["curve"][5] == pytest.approx(1 / 6, abs=1e-4)
-    assert r["curve"][13] == 0.375 and r["curve"][-1] == 0.6875 and len(r["curve"]) == 200 // 7 + 1
+    # (stored as its steps: week 0 nothing, week 5 (day 35) 1/6 after the return at day 30, ...)
+    assert r["curve"] == [[0, 0], [5, 0.167], [13, 0.375], [22, 0.688]] and r["weeks"] == 200 // 7 + 1
+    weeks = sv.weekly(r)
+    assert weeks[4] == 0 and weeks[5] == weeks[12] == 0.167 and weeks[13] == 0.375 and weeks[-1] == 0.688
 
 
 def test_logrank_against_a_hand_computed_case():
@@ -75,7 +77,8 @@ def test_groups_under_the_threshold_are_neither_drawn_nor_tabulated():
     # 7 persons: 2 with an early conversation (too few), 5 without: withheld too, or 7 - 5 gives the 2 away
     spells = [spell(30 * (i + 1), i % 2 == 0, i, early=i < 2) for i in range(7)]
     data = sv.summarise(spells)
-    assert set(data["groepen"]["gesprek_6w"]) == {"personen", "trajecten", "bronnen"}  # no curve kept
+    assert set(data["groepen"]["gesprek_6w"]) == {"personen", "trajecten"}  # no curve kept
+    assert "formeel" not in data["groepen"]  # an empty group is not stored
     assert "logrank_gesprek" not in data  # no comparison without both groups
     f = fg.Figures(survival=data)
     report = fg.Report(P2025, f, {}, [], {}, date(2026, 1, 5))
