@@ -255,8 +255,8 @@ def test_xlsx_has_defined_tables_and_an_explanation_sheet(data, entiteit_a, kind
     for term, text in doc.explanations:
         assert terms[term] == text
     for t in doc.tables:
-        if t.note:
-            assert terms[t.title] == t.note
+        if t.note:  # with the source line of a curve section (rapportering.survival)
+            assert terms[t.title] == " ".join(filter(None, [t.note, t.source]))
 
 
 def test_yearly_files_are_the_accessible_documents(data):
