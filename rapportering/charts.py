@@ -113,3 +113,113 @@ class BarChart(Chart):
                 f"{escape(_value(value, self.unit))}</text>"
             )
         return width, height, parts
+
+
+# Line styles of a step chart's series: colour and dash pattern, so no series is told by colour alone.
+MAX_CURVES = 5
+STEP_MARKS = ((3, 91), (6, 182), (12, 364))  # months, read at 13, 26 and 52 weeks
+STEP_STYLES = (
+    ("#0b5ea8", ""),
+    ("#b34700", "6 3"),
+    ("#2e7d32", "2 3"),
+    ("#6a1b9a", "8 3 2 3"),
+    ("#4a5560", "1 2"),
+)
+
+
+@dataclass(frozen=True)
+class StepChart(Chart):
+    """Step curves of a share over time (Kaplan–Meier: the share returned to work since the first day of
+    absence). ``series`` holds each curve's label and its values (0 to 1) at every ``step_days`` days from
+    day 0; ``not_drawn`` the groups that are not drawn, each with why. At most ``MAX_CURVES`` curves (each
+    its own colour and dash pattern); the caller chooses which. The text alternative
+    gives, per curve, the share at 3, 6 and 12 months and when it passes half, read from the same values.
+    """
+
+    subject: str
+    series: tuple[tuple[str, tuple[float, ...]], ...]
+    step_days: int
+    not_drawn: tuple[tuple[str, str], ...] = ()  # (label, why)
+
+    def __post_init__(self):
+        if not self.subject.strip():
+            raise ValueError("a chart needs a subject: its text alternative says what it shows")
+        if len(self.series) > MAX_CURVES:
+            raise ValueError("too many curves to tell apart")
+
+    def value_at(self, values: tuple[float, ...], day: int) -> float | None:
+        i = day // self.step_days
+        return values[i] if i < len(values) else None
+
+    def _describe(self, label: str, values: tuple[float, ...]) -> str:
+        parts = []
+        for months, day in STEP_MARKS:
+            v = self.value_at(values, day)
+            if v is not None:
+                parts.append(_("na %(m)s maanden %(p)s%%") % {"m": months, "p": round(100 * v)})
+        half = next((i for i, v in enumerate(values) if v >= 0.5), None)
+        if half is None:
+            parts.append(_("de helft is niet bereikt"))
+        else:
+            parts.append(_("de helft na %(w)s weken") % {"w": half * self.step_days // 7})
+        return f"{label}: " + ", ".join(parts)
+
+    @property
+    def alt(self) -> str:
+        curves = "; ".join(self._describe(label, values) for label, values in self.series)
+        text = _("Stapgrafiek. %(subject)s. Aandeel teruggekeerd: %(curves)s.") % {
+            "subject": self.subject,
+            "curves": curves,
+        }
+        if self.not_drawn:
+            text += " " + _("Niet getekend: %(g)s.") % {
+                "g": "; ".join(f"{label} ({why})" for label, why in self.not_drawn)
+            }
+        return text + " " + _("De tabel geeft de mediaan, het betrouwbaarheidsinterval en de aantallen.")
+
+    def draw(self) -> tuple[int, int, list[str]]:
+        width, left, right, top, plot_h = 640, 48, 20, 12, 200
+        legend_h = 20 * len(self.series)
+        height = top + plot_h + 40 + legend_h
+        longest = max((len(v) - 1) * self.step_days for _label, v in self.series) or 1
+        x_max = max(91, -(-longest // 91) * 91)  # whole quarters
+        plot_w = width - left - right
+
+        def x(day: float) -> float:
+            return round(left + plot_w * day / x_max, 1)
+
+        def y(share: float) -> float:
+            return round(top + plot_h * (1 - share), 1)
+
+        ink = 'font-size="11" fill="#1f2328"'
+        parts = []
+        for pct in (0, 25, 50, 75, 100):
+            parts.append(
+                f'<line x1="{left}" y1="{y(pct / 100)}" x2="{width - right}" y2="{y(pct / 100)}" '
+                f'stroke="#d0d7de" stroke-width="1"/>'
+            )
+            parts.append(f'<text x="{left - 6}" y="{y(pct / 100) + 4}" text-anchor="end" {ink}>{pct}%</text>')
+        for q in range(0, x_max + 1, 91):
+            parts.append(
+                f'<text x="{x(q)}" y="{top + plot_h + 16}" text-anchor="middle" {ink}>{round(q / 30.4)}</text>'
+            )
+        parts.append(
+            f'<text x="{left + plot_w / 2}" y="{top + plot_h + 32}" text-anchor="middle" {ink}>'
+            f"{escape(_('maanden sinds de eerste afwezigheidsdag'))}</text>"
+        )
+        for i, (label, values) in enumerate(self.series):
+            colour, dash = STEP_STYLES[i]
+            points = [f"{x(0)},{y(values[0])}"]
+            for j in range(1, len(values)):
+                points.append(f"{x(j * self.step_days)},{y(values[j - 1])}")
+                points.append(f"{x(j * self.step_days)},{y(values[j])}")
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            parts.append(
+                f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" stroke-width="2"{dash_attr}/>'
+            )
+            ly = top + plot_h + 44 + 20 * i
+            parts.append(
+                f'<line x1="{left}" y1="{ly}" x2="{left + 36}" y2="{ly}" stroke="{colour}" stroke-width="2"{dash_attr}/>'
+            )
+            parts.append(f'<text x="{left + 44}" y="{ly + 4}" {ink}>{escape(label)}</text>')
+        return width, height, parts

@@ -164,7 +164,7 @@ def to_xlsx(doc: Document, sheets: dict[str, list[Table]] | None = None) -> byte
     ]
     for name, tables in sheets.items():
         rows.append([_("Blad %(s)s") % {"s": sheet_title(name)}, "; ".join(t.title for t in tables)])
-        rows += [[t.title, t.note] for t in tables if t.note]
+        rows += [[t.title, " ".join(filter(None, [t.note, t.source]))] for t in tables if t.note]
     _add_table(
         ws, 1, _("Toelichting bij de tekens en definities"), [_("Onderwerp"), _("Uitleg")], rows, taken
     )

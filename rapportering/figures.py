@@ -96,6 +96,7 @@ class Metrics:
     aanmeldingen: tuple[str, ...] = ()
     coach_id: int | None = None
     gesprekken: int = 0
+    spell: object = None  # survival.Spell: the absence as the return-to-work curves read it
 
 
 class _Row(SimpleNamespace):
@@ -154,6 +155,9 @@ def fetch(periode: Periode, entiteit_ids: list[int] | None = None) -> list[Traje
             _Row(datum=datum, maatregelen=measures.get(plan_id, _Many()))
         )
     attached["stappenplan_set"] = plans
+    from .survival import attach_absences
+
+    attach_absences(trajecten, ids)
     for t in trajecten:
         cache = t.__dict__.setdefault("_prefetched_objects_cache", {})
         for name, per in attached.items():
@@ -220,6 +224,10 @@ def metrics_of(t: Traject, periode: Periode, mandatory_from: date | None) -> Met
         m.relapse_3m = any(r <= dl.add_months(first, 3) for r in relapses)
         m.relapse_12m = any(r <= dl.add_months(first, 12) for r in relapses)
     more_metrics(t, periode, m)
+    if active:
+        from .survival import spell_of
+
+        m.spell = spell_of(t, periode, m.early_contact)
     return m
 
 
@@ -267,6 +275,7 @@ class Figures:
     aanmeldingen: Counter = field(default_factory=Counter)
     coaches: int = 0
     gesprekken: int = 0
+    survival: dict = field(default_factory=dict)  # survival.summarise: JSON, stored with the figures
 
 
 def aggregate(metrics: list[Metrics]) -> Figures:
@@ -315,6 +324,8 @@ def aggregate(metrics: list[Metrics]) -> Figures:
     f.duration_late = Duration.of(late)
     f.duration_with_measures = Duration.of(with_m)
     f.duration_without_measures = Duration.of(without_m)
+    # the return-to-work curves are fitted when shown or stored (survival.results), not for every group
+    f.spells = [m.spell for m in metrics if m.spell is not None]
     return f
 
 
@@ -455,6 +466,9 @@ def days(d: Duration, attr: str) -> str:
 
 
 def figures_to_dict(f: Figures) -> dict:
+    from .survival import results
+
+    results(f)  # fitted now, so the stored figures carry the curves
     out = {}
     for fld in fields(f):
         value = getattr(f, fld.name)

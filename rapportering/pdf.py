@@ -35,7 +35,8 @@ def table_sections(tables: list[Table]) -> list[dict]:
     return [
         {
             "table": t,
-            "chart": charts.BarChart(t.chart_subject, tuple(t.chart), t.chart_unit) if t.chart else None,
+            "chart": t.step_chart
+            or (charts.BarChart(t.chart_subject, tuple(t.chart), t.chart_unit) if t.chart else None),
             "id": f"s-{t.key}",
         }
         for t in tables

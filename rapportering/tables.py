@@ -35,6 +35,8 @@ class Table:
     chart_subject: str = ""
     chart_unit: str = ""
     text_columns: int = 0  # cells after the row label that hold text (left-aligned), e.g. a code
+    step_chart: object = None  # a charts.StepChart drawn instead of bars (rapportering.survival)
+    source: str = ""  # where the figures come from, printed under the title (rapportering.survival)
 
 
 def _counted(
@@ -343,7 +345,10 @@ def entity_table(report: Report, hidden: list[list[bool]] | None = None) -> Tabl
 
 def tables_for(report: Report, entiteit: Entiteit | None) -> list[Table]:
     """An entity's (EOC) tables, or the VO-wide (HOC) tables when ``entiteit`` is None."""
-    return report_tables(report.per_entity[entiteit.pk]) if entiteit else hoc_tables(report)
+    from .survival import with_curves
+
+    tables = report_tables(report.per_entity[entiteit.pk]) if entiteit else hoc_tables(report)
+    return with_curves(tables, report, entiteit)
 
 
 def hoc_tables(report: Report) -> list[Table]:

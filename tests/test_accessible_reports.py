@@ -60,6 +60,11 @@ def all_documents(entiteit_a) -> dict[str, documents.Document]:
     }
 
 
+def chart_alt(t) -> str:
+    """The text alternative of a table's chart: its step chart's, or the bars'."""
+    return t.step_chart.alt if t.step_chart else BarChart(t.chart_subject, tuple(t.chart), t.chart_unit).alt
+
+
 def toc_entry(text: str) -> str:
     """A table-of-contents line without its page number and leader dots."""
     return re.sub(r"\s*\d+(\s*\.)*\s*$", "", text).strip()
@@ -135,18 +140,20 @@ def test_published_pdfs_are_tagged_pdf_ua(data, entiteit_a, kind, caplog):
                 assert all(id_tree[h].role == "TH" for h in td.headers)  # resolvable header cells
 
     # every chart: a Figure whose /Alt says what it shows, made of the same figures as its table
-    charted = [t for t in doc.tables if t.chart]
+    charted = [t for t in doc.tables if t.chart or t.step_chart]
     figures = tagged.tree.find("Figure")
-    assert [f.alt for f in figures] == [
-        BarChart(t.chart_subject, tuple(t.chart), t.chart_unit).alt for t in charted
-    ]
+    assert [f.alt for f in figures] == [chart_alt(t) for t in charted]
     for fig, t in zip(figures, charted, strict=True):
+        if t.step_chart:  # the return-to-work curves (tests/test_survival.py)
+            assert fig.alt.startswith("Stapgrafiek. ") and fig.alt == t.step_chart.alt
+            continue
         assert fig.alt.startswith("Staafdiagram. " + t.chart_subject)
         for label, value in t.chart:
             assert f"{label}: {'verborgen' if value is None else f'{value}{t.chart_unit}'}" in fig.alt
     if kind in ("eoc", "hoc"):
-        # every table but the comparison, the entity tables and the relapses has a chart
-        assert len(figures) == 10
+        # every table but the comparison, the entity tables and the relapses has a chart; so has each
+        # curve section
+        assert len(figures) == 10 + sum(1 for t in doc.tables if t.step_chart)
         alts = " ".join(f.alt for f in figures)
         assert "verborgen" in alts and re.search(r": [1-9]\d*[;.]", alts)  # shown and hidden bars
 
@@ -213,10 +220,13 @@ def test_dashboard_charts_carry_the_same_text_alternatives(client, hr_a, data, e
     page = client.get(reverse("dashboard"), {"van": "01/01/2025", "tot": "31/12/2025"}).content.decode()
     labels = [html.unescape(a) for a in re.findall(r'<svg [^>]*role="img" aria-label="([^"]*)"', page)]
     tables = [
-        t for t in documents.report_document(fg.build(P2025, [entiteit_a]), entiteit_a).tables if t.chart
+        t
+        for t in documents.report_document(fg.build(P2025, [entiteit_a]), entiteit_a).tables
+        if t.chart or t.step_chart
     ]
-    assert labels == [BarChart(t.chart_subject, tuple(t.chart), t.chart_unit).alt for t in tables]
-    assert len(labels) == 10 and all(a.startswith("Staafdiagram. ") for a in labels)
+    assert labels == [chart_alt(t) for t in tables]
+    bars = [a for a in labels if a.startswith("Staafdiagram. ")]
+    assert len(bars) == 10 and all(a.startswith(("Staafdiagram. ", "Stapgrafiek. ")) for a in labels)
     # the table beside each chart: row headers and column headers
     assert page.count('<th scope="col"') >= 7 * 2 and '<th scope="row">Actief in de periode</th>' in page
 
@@ -259,8 +269,8 @@ def test_xlsx_has_defined_tables_and_an_explanation_sheet(data, entiteit_a, kind
     for term, text in doc.explanations:
         assert terms[term] == text
     for t in doc.tables:
-        if t.note:
-            assert terms[t.title] == t.note
+        if t.note:  # with the source line of a curve section (rapportering.survival)
+            assert terms[t.title] == " ".join(filter(None, [t.note, t.source]))
 
 
 def test_yearly_files_are_the_accessible_documents(data):

@@ -87,7 +87,9 @@ def test_dashboard_query_count_is_pinned_and_flat(client, hr_a, ago, entiteit_a,
     world(entiteit_a, entiteit_b, n=15)
     refresh_year_figures()
     after = (measure(ago, year), measure(hr_a, year), measure(hr_a, half))
-    assert before == after == (12, 13, 29)  # the previous year too (comparison)
+    # the previous year too (comparison); a live period and its range a year earlier each read the personnel
+    # system's absence periods too (rapportering.survival): one query each
+    assert before == after == (12, 13, 31)
 
 
 def test_year_figures_are_stored_refreshed_nightly_and_on_request(
@@ -148,7 +150,7 @@ def test_exports_say_the_figures(client, ago, entiteit_a, entiteit_b):
     assert "Trajecten per soort" in csv_text and "Actief in de periode;12;0;0;12;0" in csv_text
     wb = load_workbook(io.BytesIO(client.get(reverse("export", args=["xlsx"]), params).content))
     rows = list(wb["VO"].iter_rows(values_only=True))
-    assert ("Actief in de periode", 12, 0, 0, 12, 0) in rows
+    assert ("Actief in de periode", 12, 0, 0, 12, 0) in [r[:6] for r in rows]  # as wide as its widest table
     response = client.get(reverse("export", args=["pdf"]), {**params, "entiteit": entiteit_a.pk})
     text = pdf_text(response.content)
     assert "Entiteitsoverlegcomité" in text and entiteit_a.naam in text
