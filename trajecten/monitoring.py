@@ -1,8 +1,11 @@
 """The deadline job: evaluate every open trajectory, keep its signals in step, record and send notifications.
 
-- Batches of trajectories by primary key (keyset pagination): memory stays bounded at any scale.
-- Per batch a fixed number of queries: the trajectories with their rule data, their open signals, one
-  bulk insert, one bulk resolve, one bulk summary update.
+- Batches of trajectories by primary key: memory stays bounded at any scale. The nightly job spreads the
+  batches over the Celery workers (trajecten.jobs); ``run`` does them one after the other in this process
+  (the command, tests, benchmarks).
+- Set-based: a batch's rule facts are read as plain rows (trajecten.evaluation.dossiers, 9 queries), its
+  open signals in one more; each trajectory is evaluated ONCE, for its signals and its stored summary;
+  then one bulk insert, one bulk resolve and one bulk summary update, of what changed only.
 - Idempotent: desired signals are compared with the open ones; running twice on a day changes nothing.
   A run that dies halfway is simply run again.
 - An error in one trajectory is logged and counted; the others go on.
@@ -24,7 +27,8 @@ from django.utils import timezone
 from entiteiten.models import Gebruiker
 
 from . import deadlines as dl
-from .evaluation import SUMMARY_FIELDS, apply_summary, batches, facts_of, with_rule_data
+from .evaluation import SUMMARY_FIELDS, dossiers
+from .facts import Dossier, facts_from
 from .labels import MIJLPALEN
 from .models import Notificatie, Signaal, Traject
 
@@ -56,6 +60,14 @@ def desired_signals(ev: dl.Evaluation) -> set[SignalKey]:
     return out
 
 
+def summary_values(s: dl.Summary) -> tuple:
+    """A summary as the values of SUMMARY_FIELDS."""
+    return (s.next_due, s.next_code, s.mandatory_from, s.warning_from, s.coach_needed)
+
+
+COUNTS = ("evaluated", "raised", "resolved", "errors", "summaries_changed", "notifications_recorded")
+
+
 @dataclass
 class JobResult:
     as_of: date
@@ -69,39 +81,45 @@ class JobResult:
     raised_signals: list[tuple[int, SignalKey]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {
-            "as_of": self.as_of.isoformat(),
-            "dry_run": self.dry_run,
-            "evaluated": self.evaluated,
-            "raised": self.raised,
-            "resolved": self.resolved,
-            "errors": self.errors,
-            "summaries_changed": self.summaries_changed,
-            "notifications_recorded": self.notifications_recorded,
-        }
+        return {"as_of": self.as_of.isoformat(), "dry_run": self.dry_run} | self.counts()
+
+    def counts(self) -> dict:
+        return {name: getattr(self, name) for name in COUNTS}
+
+    def add(self, counts: dict) -> None:
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + counts.get(name, 0))
 
 
 def sync_batch(
-    batch: list[Traject], as_of: date, result: JobResult, raise_new: bool | frozenset[str] = True
+    batch: list[Dossier], as_of: date, result: JobResult, raise_new: bool | frozenset[str] = True
 ) -> None:
-    """Bring the signals and summaries of one batch of (prefetched) trajectories in step with the rules.
+    """Bring the signals and summaries of one batch of dossiers (trajecten.evaluation.dossiers) in step with
+    the rules. Each trajectory is evaluated once; only what changed is written.
 
     ``raise_new``: True raises every missing signal (the nightly job); a set raises only those kinds
     (after a single dossier change); False only resolves.
     """
-    ids = [t.pk for t in batch]
-    open_signals: dict[int, dict[SignalKey, Signaal]] = {}
-    for s in Signaal.objects.filter(traject_id__in=ids, opgelost_op__isnull=True):
-        open_signals.setdefault(s.traject_id, {})[(s.soort, s.mijlpaal, s.vervaldatum)] = s
+    if not batch:
+        return
+    # by the batch's primary-key range (dossiers come in pk order): no list of thousands of ids to send
+    open_signals: dict[int, dict[SignalKey, int]] = {d.traject.pk: {} for d in batch}
+    for pk, traject_id, *key in Signaal.objects.filter(
+        traject_id__gte=batch[0].traject.pk, traject_id__lte=batch[-1].traject.pk, opgelost_op__isnull=True
+    ).values_list("pk", "traject_id", "soort", "mijlpaal", "vervaldatum"):
+        if traject_id in open_signals:  # a closed trajectory's are resolved by ``finish``
+            open_signals[traject_id][tuple(key)] = pk
+    mandatory_from = settings.FORMEEL_VERPLICHT_VANAF
     new: list[Signaal] = []
     resolve: list[int] = []
     dirty: list[Traject] = []
-    for t in batch:
+    for d in batch:
+        t = d.traject
         try:
-            ev = dl.evaluate(facts_of(t), as_of, mandatory_from=settings.FORMEEL_VERPLICHT_VANAF)
+            facts = facts_from(d)
+            ev = dl.evaluate(facts, as_of, mandatory_from=mandatory_from)
             wanted = desired_signals(ev)
-            if apply_summary(t, as_of):
-                dirty.append(t)
+            summary = summary_values(dl.summary_of(facts, ev, mandatory_from=mandatory_from))
         except Exception:
             log.exception(
                 "deadline job: trajectory %s could not be evaluated", t.pk, extra={"traject_id": t.pk}
@@ -109,7 +127,9 @@ def sync_batch(
             result.errors += 1
             continue
         result.evaluated += 1
-        existing = open_signals.get(t.pk, {})
+        if summary != t.summary:
+            dirty.append(Traject(pk=t.pk, **dict(zip(SUMMARY_FIELDS, summary, strict=True))))
+        existing = open_signals[t.pk]
         for key in sorted(wanted - existing.keys()) if raise_new else ():
             if raise_new is not True and key[0] not in raise_new:
                 continue
@@ -119,14 +139,16 @@ def sync_batch(
                 )
             )
             result.raised_signals.append((t.pk, key))
-        resolve += [s.pk for key, s in existing.items() if key not in wanted]
+        if existing:
+            resolve += [pk for key, pk in existing.items() if key not in wanted]
     result.raised += len(new)
     result.resolved += len(resolve)
     result.summaries_changed += len(dirty)
     if result.dry_run:
         return
     with transaction.atomic():
-        Signaal.objects.bulk_create(new, ignore_conflicts=True)
+        if new:
+            Signaal.objects.bulk_create(new, ignore_conflicts=True)
         if resolve:
             Signaal.objects.filter(pk__in=resolve).update(opgelost_op=as_of)
         if dirty:
@@ -137,20 +159,36 @@ def open_trajecten() -> QuerySet[Traject]:
     return Traject.objects.exclude(status=Traject.Status.AFGESLOTEN)
 
 
+def run_range(after: int, up_to: int | None, as_of: date, result: JobResult) -> None:
+    """One batch of the nightly job: the open trajectories with ``after < pk <= up_to`` (None: no end)."""
+    qs = open_trajecten().filter(pk__gt=after)
+    if up_to is not None:
+        qs = qs.filter(pk__lte=up_to)
+    sync_batch(dossiers(qs), as_of, result)
+
+
+def finish(as_of: date, result: JobResult, notify: bool = True) -> None:
+    """After every batch: what was still open for closed trajectories is resolved (they raise nothing), and
+    the day's notifications are recorded (once: unique keys)."""
+    result.resolved += Signaal.objects.filter(
+        opgelost_op__isnull=True, traject__status=Traject.Status.AFGESLOTEN
+    ).update(opgelost_op=as_of)
+    if notify:
+        result.notifications_recorded += record_notifications(as_of)
+
+
 def run(
     as_of: date | None = None, dry_run: bool = False, batch_size: int = BATCH_SIZE, notify: bool = True
 ) -> JobResult:
+    """The whole job in this process, batch after batch (keyset pagination on the primary key)."""
     as_of = as_of or timezone.localdate()
     result = JobResult(as_of=as_of, dry_run=dry_run)
-    for batch in batches(open_trajecten(), batch_size):
+    last = 0
+    while batch := dossiers(open_trajecten().filter(pk__gt=last), limit=batch_size):
         sync_batch(batch, as_of, result)
+        last = batch[-1].traject.pk
     if not dry_run:
-        # Closed trajectories raise nothing: whatever was still open for them is resolved.
-        result.resolved += Signaal.objects.filter(
-            opgelost_op__isnull=True, traject__status=Traject.Status.AFGESLOTEN
-        ).update(opgelost_op=as_of)
-        if notify:
-            result.notifications_recorded = record_notifications(as_of)
+        finish(as_of, result, notify)
     log.info("deadline job: %s", result.as_dict())
     return result
 
@@ -159,11 +197,11 @@ def sync_one(traject_id: int, as_of: date) -> None:
     """After a change to one dossier, in the same transaction: its summary is refreshed, the signals it meets
     resolve, and the missed or due terms a correction reveals (a date moved past a term) are raised. The
     formal-trajectory signals stay the nightly job's, which records HR's message with them."""
-    batch = list(with_rule_data(Traject.objects.filter(pk=traject_id)))
+    batch = dossiers(Traject.objects.filter(pk=traject_id))
     if batch:
         kinds = frozenset({Signaal.Soort.TE_LAAT, Signaal.Soort.BINNENKORT})
         sync_batch(batch, as_of, JobResult(as_of=as_of), raise_new=kinds)
-        if batch[0].status == Traject.Status.AFGESLOTEN:
+        if batch[0].traject.afgesloten_op is not None:  # closed (a database constraint: status afgesloten)
             Signaal.objects.filter(traject_id=traject_id, opgelost_op__isnull=True).update(opgelost_op=as_of)
 
 
