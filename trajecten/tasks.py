@@ -1,3 +1,4 @@
+import logging
 from datetime import date
 
 from celery import shared_task
@@ -7,6 +8,8 @@ from operations.jobs import fail_batch, record_run
 from operations.models import JobBatch, JobRun
 
 from . import jobs, monitoring
+
+log = logging.getLogger(__name__)
 
 # The deadline job's tasks are acknowledged after they ran (acks_late, the default in settings) and given
 # back to the queue when their worker process dies (reject_on_worker_lost): each is idempotent.
@@ -33,7 +36,8 @@ def run_deadline_job(self, as_of: str | None = None, dry_run: bool = False) -> d
 
 @shared_task(name="trajecten.tasks.run_deadline_batch", bind=True, max_retries=3, **RELIABLE)
 def run_deadline_batch(self, batch_id: int, as_of: str) -> None:
-    """One batch of the deadline job; retried on its own (30 s later) when it breaks, failed after 3."""
+    """One batch of the deadline job. A batch that breaks (its work rolled back) is retried on its own,
+    30 s later; after 3 retries (in-process: at once) it is recorded as failed and the run ends "Mislukt"."""
     try:
         run_id = jobs.run_batch(batch_id, date.fromisoformat(as_of), self.request.hostname or "in-process")
     except Exception as exc:
@@ -41,8 +45,8 @@ def run_deadline_batch(self, batch_id: int, as_of: str) -> None:
         fail_batch(batch_id, exc, final=final)
         if not final:
             raise self.retry(exc=exc, countdown=30) from exc
-        jobs.maybe_finish(JobBatch.objects.values_list("run_id", flat=True).get(pk=batch_id))
-        raise
+        log.exception("deadline job: batch %s failed", batch_id, extra={"job_batch_id": batch_id})
+        run_id = JobBatch.objects.values_list("run_id", flat=True).get(pk=batch_id)
     jobs.maybe_finish(run_id)
 
 
