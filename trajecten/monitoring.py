@@ -283,32 +283,37 @@ def record_notifications(as_of: date) -> int:
     return Notificatie.objects.count() - before
 
 
-def send_pending(limit: int = 500) -> tuple[int, int]:
-    """Send every recorded, unsent notification once; returns (sent, failed). Safe to run concurrently."""
+def send_pending(limit: int = 10_000) -> tuple[int, int]:
+    """Send every recorded, unsent notification once (at most ``limit``); returns (sent, failed). Safe to run
+    concurrently (a row lock per mail, skip_locked). Each mail is marked sent in its own transaction, right
+    after the mail server took it: a worker that dies while sending leaves at most that one mail unmarked
+    (sent again later), never a whole batch."""
     sent = failed = 0
-    while True:
+    last = 0
+    while sent + failed < limit:
         with transaction.atomic():
-            batch = list(
-                Notificatie.objects.select_for_update(skip_locked=True)
-                .filter(verzonden_op__isnull=True, pogingen__lt=settings.NOTIFICATION_MAX_ATTEMPTS)
+            n = (
+                Notificatie.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(
+                    pk__gt=last, verzonden_op__isnull=True, pogingen__lt=settings.NOTIFICATION_MAX_ATTEMPTS
+                )
                 .select_related("ontvanger")
-                .order_by("pk")[:limit]
+                .order_by("pk")
+                .first()
             )
-            if not batch:
-                return sent, failed
-            for n in batch:
-                try:
-                    send_mail(n.onderwerp, n.inhoud, None, [n.ontvanger.email])
-                except Exception as exc:  # noqa: BLE001 - any transport error: keep it for a retry
-                    log.warning("notification %s not sent: %s", n.pk, exc)
-                    n.pogingen += 1
-                    n.laatste_fout = str(exc)[:1000]
-                    failed += 1
-                else:
-                    n.pogingen += 1
-                    n.verzonden_op = datetime.now(tz=timezone.get_current_timezone())
-                    n.laatste_fout = ""
-                    sent += 1
-            Notificatie.objects.bulk_update(batch, ["verzonden_op", "pogingen", "laatste_fout"])
-        if len(batch) < limit or failed:
-            return sent, failed
+            if n is None:
+                break
+            last = n.pk
+            n.pogingen += 1
+            try:
+                send_mail(n.onderwerp, n.inhoud, None, [n.ontvanger.email])
+            except Exception as exc:  # noqa: BLE001 - any transport error: keep it for a retry
+                log.warning("notification %s not sent: %s", n.pk, exc)
+                n.laatste_fout = str(exc)[:1000]
+                failed += 1
+            else:
+                n.verzonden_op = datetime.now(tz=timezone.get_current_timezone())
+                n.laatste_fout = ""
+                sent += 1
+            n.save(update_fields=["verzonden_op", "pogingen", "laatste_fout"])
+    return sent, failed
