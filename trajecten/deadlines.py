@@ -144,6 +144,8 @@ def add_months(d: date, months: int) -> date:
     """Calendar months, clamped to the end of a shorter month (31/01 + 1 month = 28/02 or 29/02)."""
     total = d.month - 1 + months
     year, month = d.year + total // 12, total % 12 + 1
+    if d.day <= 28:  # every month has it (the deadline job calls this some 4 times a trajectory)
+        return date(year, month, d.day)
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
