@@ -394,9 +394,9 @@ def job_child(database_url: str, as_of: date, trace: bool) -> None:
     if trace:
         tracemalloc.start()
     with connection.execute_wrapper(counter):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = run_deadline_job(as_of.isoformat())
-        seconds = time.perf_counter() - t0
+        seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
     peak = tracemalloc.get_traced_memory()[1] if trace else None
     if trace:
         tracemalloc.stop()
@@ -409,6 +409,9 @@ def job_child(database_url: str, as_of: date, trace: bool) -> None:
     out = {
         "seconds": seconds,
         "per_second": result["evaluated"] / seconds,
+        # the job process's own CPU time (not PostgreSQL's): what a busy machine does not inflate
+        "cpu_seconds": cpu_seconds,
+        "os_load_1min": os.getloadavg()[0],
         "queries": counter.count,
         "tracemalloc_peak_mb": peak / MB if peak is not None else None,
         "rss_delta_mb": rss_delta,
@@ -465,7 +468,10 @@ def measure_job(size: int, database_url: str, as_of: date) -> list[dict]:
             f"{r['evaluated']:,} open trajectories in {plain['seconds']:.2f} s: "
             f"{plain['per_second']:,.0f} open trajectories/s (budget >= {BUDGET_JOB_PER_S:,}/s); "
             f"peak RSS {plain['rss_max_mb']:.0f} MB (budget < {BUDGET_JOB_MB} MB), "
-            f"+{plain['rss_delta_mb']:.0f} MB during the job"
+            f"+{plain['rss_delta_mb']:.0f} MB during the job; "
+            f"CPU of the job's process {plain['cpu_seconds']:.2f} s "
+            f"({r['evaluated'] / max(plain['cpu_seconds'], 1e-9):,.0f}/CPU-s), "
+            f"load average {plain['os_load_1min']:.1f} on {os.cpu_count()} CPUs"
         )
         print(f"  {title}: {line}", flush=True)
         rows.append(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -212,7 +213,23 @@ def _link(traject_id: int) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("dossier", args=[traject_id])
 
 
-def _line(s: Signaal) -> str:
+SENTINEL = 918273645546372819
+
+
+class RaisedSignal(NamedTuple):
+    """A signal raised today, with what its e-mail line names (read as a row: thousands on the first day)."""
+
+    pk: int
+    soort: str
+    mijlpaal: str
+    vervaldatum: date
+    traject_id: int
+    coach_id: int | None
+    entiteit_id: int
+    personeelsnummer: str
+
+
+def _line(s: RaisedSignal, link: str) -> str:
     label = MIJLPALEN.get(s.mijlpaal, s.mijlpaal)
     what = {
         Signaal.Soort.TE_LAAT: "termijn overschreden",
@@ -221,36 +238,50 @@ def _line(s: Signaal) -> str:
         Signaal.Soort.FORMEEL_WAARSCHUWING: "formeel traject zou verplicht zijn (nog niet van kracht)",
     }[s.soort]
     return (
-        f"- personeelsnummer {s.traject.personeelslid.personeelsnummer}: {label} – {what} "
-        f"(uiterlijk {s.vervaldatum:%d/%m/%Y})\n  {_link(s.traject_id)}"
+        f"- personeelsnummer {s.personeelsnummer}: {label} – {what} "
+        f"(uiterlijk {s.vervaldatum:%d/%m/%Y})\n  {link}"
     )
 
 
 def record_notifications(as_of: date) -> int:
     """Record (once) today's digests and HR messages. Contents name staff members by number only."""
-    raised = list(
-        Signaal.objects.filter(opgemerkt_op=as_of, opgelost_op__isnull=True)
-        .select_related("traject__personeelslid", "traject__coach")
+    raised = [
+        RaisedSignal._make(row)
+        for row in Signaal.objects.filter(opgemerkt_op=as_of, opgelost_op__isnull=True)
         .order_by("traject__coach_id", "vervaldatum", "traject_id")
-    )
+        .values_list(
+            "pk",
+            "soort",
+            "mijlpaal",
+            "vervaldatum",
+            "traject_id",
+            "traject__coach_id",
+            "traject__entiteit_id",
+            "traject__personeelslid__personeelsnummer",
+        )
+    ]
     if not raised:
         return 0
-    entiteit_ids = {s.traject.entiteit_id for s in raised}
+    entiteit_ids = {s.entiteit_id for s in raised}
     hr_by_entity: dict[int, list[Gebruiker]] = {}
     for u in Gebruiker.objects.filter(rol=Gebruiker.Rol.HR, is_active=True, entiteit_id__in=entiteit_ids):
         hr_by_entity.setdefault(u.entiteit_id, []).append(u)
+    coaches = Gebruiker.objects.in_bulk({s.coach_id for s in raised if s.coach_id})
+    # one reverse() for all lines: the dossier's path differs only by its id
+    link = settings.SITE_URL.rstrip("/") + reverse("dossier", args=[SENTINEL]).replace(str(SENTINEL), "{}")
+    lines = {s.pk: _line(s, link.format(s.traject_id)) for s in raised}
 
-    digests: dict[int, list[Signaal]] = {}
+    digests: dict[int, list[RaisedSignal]] = {}
     recipients: dict[int, Gebruiker] = {}
     notes: list[Notificatie] = []
     for s in raised:
         # Trajectories without a coach: HR of the entity follows them up and gets the digest.
-        for user in [s.traject.coach] if s.traject.coach_id else hr_by_entity.get(s.traject.entiteit_id, []):
+        for user in [coaches[s.coach_id]] if s.coach_id else hr_by_entity.get(s.entiteit_id, []):
             if user.is_active and user.email:
                 digests.setdefault(user.pk, []).append(s)
                 recipients[user.pk] = user
         if s.soort == Signaal.Soort.FORMEEL_VERPLICHT:
-            for hr in hr_by_entity.get(s.traject.entiteit_id, []):
+            for hr in hr_by_entity.get(s.entiteit_id, []):
                 if hr.email:
                     notes.append(
                         Notificatie(
@@ -260,12 +291,12 @@ def record_notifications(as_of: date) -> int:
                             onderwerp="Re-integratie: een formeel traject is verplicht",
                             inhoud=(
                                 "Voor een traject van uw entiteit is een formeel re-integratietraject verplicht "
-                                "geworden (omzendbrief re-integratie, punt 4.3).\n\n" + _line(s) + "\n"
+                                "geworden (omzendbrief re-integratie, punt 4.3).\n\n" + lines[s.pk] + "\n"
                             ),
                         )
                     )
     for user_id, signals in digests.items():
-        body = "\n".join(_line(s) for s in signals)
+        body = "\n".join(lines[s.pk] for s in signals)
         notes.append(
             Notificatie(
                 soort=Notificatie.Soort.DIGEST,
