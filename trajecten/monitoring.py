@@ -28,7 +28,7 @@ from django.utils import timezone
 from entiteiten.models import Gebruiker
 
 from . import deadlines as dl
-from .evaluation import SUMMARY_FIELDS, dossiers
+from .evaluation import SUMMARY_FIELDS, among, dossiers
 from .facts import Dossier, facts_from
 from .labels import MIJLPALEN
 from .models import Notificatie, Signaal, Traject
@@ -103,12 +103,10 @@ def sync_batch(
     """
     if not batch:
         return
-    # by the batch's primary-key range (dossiers come in pk order): no list of thousands of ids to send
     open_signals: dict[int, dict[SignalKey, int]] = {d.traject.pk: {} for d in batch}
-    for pk, traject_id, *key in Signaal.objects.filter(
-        traject_id__gte=batch[0].traject.pk, traject_id__lte=batch[-1].traject.pk, opgelost_op__isnull=True
-    ).values_list("pk", "traject_id", "soort", "mijlpaal", "vervaldatum"):
-        if traject_id in open_signals:  # a closed trajectory's are resolved by ``finish``
+    signals = among(Signaal.objects.filter(opgelost_op__isnull=True), "traject_id", sorted(open_signals))
+    for pk, traject_id, *key in signals.values_list("pk", "traject_id", "soort", "mijlpaal", "vervaldatum"):
+        if traject_id in open_signals:  # (by range, elsewhere than PostgreSQL: closed ones' too)
             open_signals[traject_id][tuple(key)] = pk
     mandatory_from = settings.FORMEEL_VERPLICHT_VANAF
     new: list[Signaal] = []
