@@ -87,10 +87,6 @@ class JobResult:
     def counts(self) -> dict:
         return {name: getattr(self, name) for name in COUNTS}
 
-    def add(self, counts: dict) -> None:
-        for name in COUNTS:
-            setattr(self, name, getattr(self, name) + counts.get(name, 0))
-
 
 def sync_batch(
     batch: list[Dossier], as_of: date, result: JobResult, raise_new: bool | frozenset[str] = True
