@@ -194,3 +194,20 @@ def finish_run(run: JobRun, counts: dict, errors: list[dict], error_count: int) 
         run.status,
         extra={"job": run.job, "job_run_id": run.pk, "status": run.status},
     )
+
+
+def close_abandoned_runs(job: str, older_than) -> int:
+    """Runs of ``job`` started before ``older_than`` that never ended (their batches' messages were lost,
+    e.g. Redis emptied): recorded as failed, with how many batches were left, so the status page does not
+    show them as running forever."""
+    closed = 0
+    for run in JobRun.objects.filter(job=job, finished_at__isnull=True, started_at__lt=older_than):
+        left = batches_left(run.pk)
+        run.errors = [*run.errors, {"message": f"niet afgewerkt: {left} delen bleven open"}][
+            -MAX_ERRORS_KEPT:
+        ]
+        run.error_count += 1
+        run.status, run.finished_at = JobRun.Status.FAILED, timezone.now()
+        run.save(update_fields=["errors", "error_count", "status", "finished_at"])
+        closed += 1
+    return closed

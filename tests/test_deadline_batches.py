@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from entiteiten.models import Gebruiker
 from operations.models import JobBatch, JobRun
@@ -178,3 +179,16 @@ def test_the_operator_sees_the_run_with_its_batches(trajecten, client):
     listing = client.get(reverse("admin:operations_jobrun_changelist")).content.decode()
     assert "batches: 3" in listing and "3/3" in listing  # the batches done, of all
     assert JobBatch.objects.filter(run=run, status="done").count() == 3
+
+
+def test_a_run_that_lost_its_batches_is_closed_by_the_next_start(trajecten):
+    lost = jobs.start(DAY, task_id="taak-1")
+    JobRun.objects.filter(pk=lost.pk).update(
+        finished_at=None, status="running", started_at=timezone.now() - timedelta(hours=21)
+    )
+    JobBatch.objects.filter(run=lost, number=3).update(status="running")  # its message never came back
+    jobs.start(DAY + timedelta(days=1), task_id="taak-2")
+    lost.refresh_from_db()
+    assert lost.status == "failed" and lost.finished_at is not None
+    assert lost.errors[-1] == {"message": "niet afgewerkt: 1 delen bleven open"}
+    assert JobRun.objects.filter(job="deadlines", status="ok").count() == 1

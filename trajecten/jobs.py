@@ -25,17 +25,28 @@ other, and ``start`` returns the finished run's counts.
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, timedelta
 
 from celery import group
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from operations.jobs import batch_work, batches_left, capture_errors, finish_run, start_run
+from operations.jobs import (
+    batch_work,
+    batches_left,
+    capture_errors,
+    close_abandoned_runs,
+    finish_run,
+    start_run,
+)
 from operations.models import JobBatch, JobRun
 
 from . import absences, monitoring
 from .evaluation import id_ranges
+
+# A run not ended this long after its start lost batches (their messages); the next start closes it.
+ABANDONED_AFTER = timedelta(hours=20)
 
 
 def start(as_of: date, task_id: str = "", trigger: str = "celery") -> JobRun:
@@ -43,6 +54,7 @@ def start(as_of: date, task_id: str = "", trigger: str = "celery") -> JobRun:
     batch done already is skipped)."""
     from .tasks import finish_deadline_run, run_deadline_batch
 
+    close_abandoned_runs(JobRun.Job.DEADLINES, timezone.now() - ABANDONED_AFTER)
     ids = list(monitoring.open_trajecten().order_by("pk").values_list("pk", flat=True))
     size = settings.DEADLINE_BATCH_SIZE
     ranges = id_ranges(ids, size)
