@@ -10,9 +10,10 @@ created when missing and migrated. For every size: empty the tables, load the da
 - the coach worklist (plain, ``?te_laat=on``, ``?pagina=2``) as the first coach of the largest entity, and
   the AgO worklist over all entities;
 - the dossier pages of 30 open trajectories of that entity;
-- the deadline job (``trajecten.monitoring.run(notify=False)``) over all open trajectories, in a fresh
-  process: its first run (raises every signal) and a daily run (nothing to do but compare), with time,
-  tracemalloc peak and the growth of the maximum resident set size;
+- the deadline job (the task ``run_deadline_job`` in-process: all its batches on one worker, then the
+  absences and the notifications, mails to Django's in-memory backend) over all open trajectories, in a
+  fresh process: its first run (raises every signal) and a daily run (nothing to do but compare), with
+  open trajectories per second, the peak resident set size of the process and the tracemalloc peak;
 - the HR and AgO dashboards and the EOC/HOC PDFs, when they exist ("not available yet" otherwise).
 
 Server time is ``time.perf_counter()`` around ``django.test.Client.get``: the whole Django stack
@@ -58,8 +59,8 @@ MB = 1024 * 1024
 # Budgets: (what, limit). Request budgets apply to the p95 server time.
 BUDGET_PAGE_MS = 150
 BUDGET_DASHBOARD_MS = 300
-BUDGET_JOB_S = 60
-BUDGET_JOB_MB = 500
+BUDGET_JOB_PER_S = 10_000  # open trajectories a second, end to end on one worker
+BUDGET_JOB_MB = 500  # peak RSS of the job's process
 BUDGET_HOC_S = 30
 
 
@@ -363,17 +364,22 @@ def _proc_status_mb(key: str) -> float | None:
 def job_child(database_url: str, as_of: date, trace: bool) -> None:
     """Run the deadline job once in this (fresh) process; print its figures as JSON on the last line.
 
-    Memory: the growth of the peak resident set size during the job. Linux carries ``ru_maxrss`` over
-    from the parent across fork/exec, so the peak is read from /proc (VmHWM), reset just before the
-    job (``/proc/self/clear_refs``); ``getrusage`` is the fallback.
+    The job is the Celery task, run in-process (eager, as on one worker): its batches one after the other,
+    then the absences and the notifications (sent to Django's in-memory mail backend).
+
+    Memory: the peak resident set size of the process (VmHWM, reset just before the job with
+    ``/proc/self/clear_refs``, since Linux carries ``ru_maxrss`` over from the parent across fork/exec), and
+    its growth during the job; ``getrusage`` is the fallback.
     """
+    os.environ["DJANGO_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    os.environ.pop("REDIS_URL", None)  # tasks in-process
     setup_django(database_url)
     import gc
 
     from django.db import connection
 
-    from trajecten import monitoring
     from trajecten.models import Signaal, Traject
+    from trajecten.tasks import run_deadline_job
 
     Traject.objects.exists()  # connect before measuring
     gc.collect()
@@ -388,9 +394,9 @@ def job_child(database_url: str, as_of: date, trace: bool) -> None:
     if trace:
         tracemalloc.start()
     with connection.execute_wrapper(counter):
-        t0 = time.perf_counter()
-        result = monitoring.run(as_of, notify=False)
-        seconds = time.perf_counter() - t0
+        t0, c0 = time.perf_counter(), time.process_time()
+        result = run_deadline_job(as_of.isoformat())
+        seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
     peak = tracemalloc.get_traced_memory()[1] if trace else None
     if trace:
         tracemalloc.stop()
@@ -402,13 +408,17 @@ def job_child(database_url: str, as_of: date, trace: bool) -> None:
         rss_delta, rss_peak = ru_after - ru_before, ru_after
     out = {
         "seconds": seconds,
+        "per_second": result["evaluated"] / seconds,
+        # the job process's own CPU time (not PostgreSQL's): what a busy machine does not inflate
+        "cpu_seconds": cpu_seconds,
+        "os_load_1min": os.getloadavg()[0],
         "queries": counter.count,
         "tracemalloc_peak_mb": peak / MB if peak is not None else None,
         "rss_delta_mb": rss_delta,
         "rss_max_mb": rss_peak,
         "rss_before_mb": rss_before,
         "ru_maxrss_delta_mb": ru_after - ru_before,
-        "result": result.as_dict(),
+        "result": result,
         "open_signals": Signaal.objects.filter(opgelost_op__isnull=True).count(),
     }
     print(json.dumps(out))
@@ -432,37 +442,53 @@ def run_job(database_url: str, as_of: date, trace: bool) -> dict:
 def measure_job(size: int, database_url: str, as_of: date) -> list[dict]:
     from django.db import connection
 
-    from trajecten.models import Signaal
+    from trajecten.models import Notificatie, Signaal
 
+    def truncate():
+        with connection.cursor() as cur:
+            for model in (Signaal, Notificatie):
+                cur.execute(f"TRUNCATE {connection.ops.quote_name(model._meta.db_table)}")
+
+    truncate()
     first = run_job(database_url, as_of, trace=False)
     daily = run_job(database_url, as_of, trace=False)
     # Peak Python memory with tracemalloc (which slows the run down, so in separate runs).
-    with connection.cursor() as cur:
-        cur.execute(f"TRUNCATE {connection.ops.quote_name(Signaal._meta.db_table)}")
+    truncate()
     first_traced = run_job(database_url, as_of, trace=True)
     daily_traced = run_job(database_url, as_of, trace=True)
+    budget = f">= {BUDGET_JOB_PER_S:,} open trajectories/s, peak RSS < {BUDGET_JOB_MB} MB"
     rows = []
     for title, plain, traced in (
         ("deadline job, first run (raises all signals)", first, first_traced),
         ("deadline job, daily run", daily, daily_traced),
     ):
-        mem = max(traced["tracemalloc_peak_mb"], plain["rss_delta_mb"])
-        ok = plain["seconds"] < BUDGET_JOB_S and mem < BUDGET_JOB_MB
+        ok = plain["per_second"] >= BUDGET_JOB_PER_S and plain["rss_max_mb"] < BUDGET_JOB_MB
         r = plain["result"]
+        line = (
+            f"{r['evaluated']:,} open trajectories in {plain['seconds']:.2f} s: "
+            f"{plain['per_second']:,.0f} open trajectories/s (budget >= {BUDGET_JOB_PER_S:,}/s); "
+            f"peak RSS {plain['rss_max_mb']:.0f} MB (budget < {BUDGET_JOB_MB} MB), "
+            f"+{plain['rss_delta_mb']:.0f} MB during the job; "
+            f"CPU of the job's process {plain['cpu_seconds']:.2f} s "
+            f"({r['evaluated'] / max(plain['cpu_seconds'], 1e-9):,.0f}/CPU-s), "
+            f"load average {plain['os_load_1min']:.1f} on {os.cpu_count()} CPUs"
+        )
+        print(f"  {title}: {line}", flush=True)
         rows.append(
             row(
                 title,
                 size,
                 times=[plain["seconds"] * 1000],
                 queries=[plain["queries"]],
-                budget=f"< {BUDGET_JOB_S} s, < {BUDGET_JOB_MB} MB",
+                budget=budget,
                 ok=ok,
                 note=(
-                    f"{r['evaluated']} evaluated, {r['raised']} raised, {r['resolved']} resolved; "
-                    f"tracemalloc peak {traced['tracemalloc_peak_mb']:.0f} MB, "
-                    f"max RSS +{plain['rss_delta_mb']:.0f} MB (process {plain['rss_max_mb']:.0f} MB)"
+                    f"{line}; tracemalloc peak {traced['tracemalloc_peak_mb']:.0f} MB; "
+                    f"{r['batches']} batches, {r['raised']:,} raised, {r['resolved']:,} resolved, "
+                    f"{r['summaries_changed']:,} summaries changed, {r['notifications_recorded']:,} notifications"
                 ),
                 seconds=round(plain["seconds"], 2),
+                per_second=round(plain["per_second"]),
                 tracemalloc_peak_mb=round(traced["tracemalloc_peak_mb"], 1),
                 rss_delta_mb=round(plain["rss_delta_mb"], 1),
                 rss_max_mb=round(plain["rss_max_mb"], 1),
@@ -559,8 +585,8 @@ def main(argv=None) -> None:
         "budgets": {
             "worklist_dossier_p95_ms": BUDGET_PAGE_MS,
             "dashboards_p95_ms": BUDGET_DASHBOARD_MS,
-            "deadline_job_s": BUDGET_JOB_S,
-            "deadline_job_mb": BUDGET_JOB_MB,
+            "deadline_job_open_trajectories_per_s": BUDGET_JOB_PER_S,
+            "deadline_job_peak_rss_mb": BUDGET_JOB_MB,
             "hoc_pdf_s": BUDGET_HOC_S,
         },
         "sizes": {},

@@ -1,10 +1,11 @@
 import json
 
 from django.contrib import admin
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import health
-from .models import JobRun
+from .models import JobBatch, JobRun
 from .status import job_statuses
 
 
@@ -21,17 +22,47 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class JobBatchInline(admin.TabularInline):
+    """A run spread over the workers: its batches, with the worker that did each and its attempts (a
+    second attempt by another worker: the first one died)."""
+
+    model = JobBatch
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = [
+        "number",
+        "after",
+        "up_to",
+        "size",
+        "status",
+        "worker",
+        "attempts",
+        "started_at",
+        "finished_at",
+        "counts_text",
+        "error_count",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(JobRun)
 class JobRunAdmin(ReadOnlyAdmin):
     """The operator's status page: the last run of every periodic job on top, every run below."""
 
     change_list_template = "admin/operations/jobrun/change_list.html"
+    inlines = [JobBatchInline]
     list_display = [
         "started_at",
         "job",
         "trigger",
         "status",
         "duration_display",
+        "batches_display",
         "counts_display",
         "error_count",
     ]
@@ -53,6 +84,14 @@ class JobRunAdmin(ReadOnlyAdmin):
     def duration_display(self, obj):
         d = obj.duration
         return f"{d.total_seconds():.1f} s" if d is not None else "—"
+
+    def get_queryset(self, request):
+        done = Count("batches", filter=Q(batches__status__in=[JobBatch.Status.DONE, JobBatch.Status.FAILED]))
+        return super().get_queryset(request).annotate(batches_total=Count("batches"), batches_done=done)
+
+    @admin.display(description=_("delen klaar"))
+    def batches_display(self, obj):
+        return f"{obj.batches_done}/{obj.batches_total}" if obj.batches_total else "—"
 
     @admin.display(description=_("aantallen"))
     def counts_display(self, obj):

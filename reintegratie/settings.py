@@ -230,8 +230,20 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING below (JSON lines)
+# A task whose worker died (killed, machine gone) goes back to the queue once it has been unacknowledged
+# this long; it must exceed the longest task and countdown (send_notifications retries after 300 s).
+# Workers look for such tasks every CELERY_UNACKED_RESTORE_INTERVAL seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+    "unacked_restore_interval": env.float("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": 1,
+}
 
-# Deadline monitoring (issue "Deadline monitoring"): daily run at this local hour.
+# Deadline monitoring (issue "Deadline monitoring"): daily run at this local hour, in batches of this many
+# open trajectories spread over the workers (trajecten.jobs).
+DEADLINE_BATCH_SIZE = env.int("DEADLINE_BATCH_SIZE", default=2000)
+# Tests only: a batch waits this many seconds before it commits (the worker test kills it meanwhile).
+DEADLINE_BATCH_STALL = env.float("DEADLINE_BATCH_STALL", default=0)
 DEADLINE_JOB_HOUR = env.int("DEADLINE_JOB_HOUR", default=6)
 DEADLINE_JOB_MINUTE = env.int("DEADLINE_JOB_MINUTE", default=0)
 REPORT_FIGURES_HOUR = env.int("REPORT_FIGURES_HOUR", default=5)

@@ -130,6 +130,15 @@ class HervalFactory(factory.django.DjangoModelFactory):
     datum = factory.LazyAttribute(lambda o: o.hervat_op + timedelta(days=20))
 
 
+class OnderzoekFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Onderzoek
+
+    traject = factory.SubFactory(TrajectFactory)
+    soort = m.Onderzoek.Soort.ONDERZOEK_BIJ_WERKHERVATTING
+    datum = factory.LazyAttribute(lambda o: o.traject.d0 + timedelta(days=60))
+
+
 class EvaluatieFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.Evaluatie

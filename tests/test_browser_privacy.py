@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from entiteiten.models import Gebruiker
-from operations.models import JobRun
+from operations.models import JobBatch, JobRun
 
 from .conftest import login
 from .factories import GebruikerFactory, PersoneelslidFactory, TrajectFactory
@@ -54,7 +54,7 @@ def test_operator_status_page(page, settings, screenshot):
     GebruikerFactory(
         username="beheerder", rol=Gebruiker.Rol.BEHEERDER, entiteit=None, is_staff=True, is_superuser=True
     )
-    JobRun.objects.create(job="deadlines", status="ok", counts={"evaluated": 120, "raised": 3})
+    run = JobRun.objects.create(job="deadlines", status="ok", counts={"evaluated": 120, "raised": 3})
     JobRun.objects.create(
         job="retention", status="failed", error_count=1, errors=[{"message": "de taak brak af"}]
     )
@@ -65,3 +65,18 @@ def test_operator_status_page(page, settings, screenshot):
     assert "Mislukt" in row.inner_text() and "te laat" in row.inner_text()
     assert "evaluated: 120, raised: 3" in page.locator("tr", has_text="Termijnbewaking").first.inner_text()
     screenshot(page, "31-status-taken")
+
+    # a run spread over the workers: its batches, one redone by another worker after the first died
+    JobBatch.objects.bulk_create(
+        [
+            JobBatch(run=run, number=1, after=0, up_to=40, size=60, status="done", worker="w1@a", attempts=1),
+            JobBatch(
+                run=run, number=2, after=40, up_to=None, size=60, status="done", worker="w2@b", attempts=2
+            ),
+        ]
+    )
+    page.goto(f"/beheer/operations/jobrun/{run.pk}/change/")
+    batches = page.locator("tr", has_text="w2@b")
+    assert "Klaar" in batches.inner_text() and "2" in batches.inner_text()
+    screenshot(page, "32-status-taken-delen")
+    assert_accessible(page, "status-taken-delen")

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.conf import settings
 
+from operations.models import JobRun
 from reintegratie.celery import app
 from trajecten import models as m
 from trajecten.tasks import run_deadline_job
@@ -31,6 +32,17 @@ def worker_queue():
         print(stop_worker(proc)[-3000:])
 
 
+def finished_run(started: dict, timeout=90) -> JobRun:
+    """The run the start task recorded, once its batches and its end are done (by the worker)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = JobRun.objects.get(pk=started["run"])
+        if run.finished_at is not None:
+            return run
+        time.sleep(0.3)
+    raise AssertionError(f"run {started['run']} did not finish in {timeout} s")
+
+
 def test_job_runs_in_a_real_worker(entiteit_a, worker_queue):
     assert settings.CELERY_BROKER_URL.startswith("redis://")
     coach = GebruikerFactory(username="coach.w", email="coach.w@example.be", entiteit=entiteit_a)
@@ -38,8 +50,9 @@ def test_job_runs_in_a_real_worker(entiteit_a, worker_queue):
         personeelslid=PersoneelslidFactory(entiteit=entiteit_a), d0=date(2026, 1, 31), coach=coach
     )
 
-    result = run_deadline_job.apply_async(args=["2026-04-01"], queue=worker_queue)
-    summary = result.get(timeout=90)
+    started = run_deadline_job.apply_async(args=["2026-04-01"], queue=worker_queue).get(timeout=90)
+    assert started["batches"] == 1  # the start task records the run and sends its batches
+    summary = finished_run(started).counts
     assert summary["evaluated"] == 1 and summary["raised"] > 0 and summary["notifications_recorded"] == 1
     assert m.Signaal.objects.filter(traject=t, soort="te_laat", mijlpaal="gesprek_2_maanden").exists()
 
@@ -54,5 +67,6 @@ def test_job_runs_in_a_real_worker(entiteit_a, worker_queue):
 
     # run again through the worker: nothing new, nothing sent twice
     again = run_deadline_job.apply_async(args=["2026-04-01"], queue=worker_queue).get(timeout=90)
-    assert (again["raised"], again["notifications_recorded"]) == (0, 0)
+    again = finished_run(again).counts
+    assert (again["evaluated"], again["raised"], again["notifications_recorded"]) == (1, 0, 0)
     assert m.Notificatie.objects.count() == 1

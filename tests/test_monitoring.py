@@ -157,14 +157,14 @@ def test_failed_send_is_retried_without_duplicates(t, monkeypatch):
 
 def test_error_in_one_trajectory_does_not_stop_the_others(t, entiteit_a, monkeypatch, caplog):
     other = TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=entiteit_a), d0=D0)
-    real = monitoring.facts_of
+    real = monitoring.facts_from
 
-    def broken(traject):
-        if traject.pk == t.pk:
+    def broken(dossier):
+        if dossier.traject.pk == t.pk:
             raise ValueError("kapotte gegevens")
-        return real(traject)
+        return real(dossier)
 
-    monkeypatch.setattr(monitoring, "facts_of", broken)
+    monkeypatch.setattr(monitoring, "facts_from", broken)
     result = monitoring.run(date(2026, 4, 1), notify=False)
     assert (result.evaluated, result.errors) == (1, 1)
     assert open_signals(other) and not open_signals(t)

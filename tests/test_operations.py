@@ -54,7 +54,7 @@ def test_a_log_line_is_one_json_object_with_request_and_dossier_id(caplog):
 
 def test_the_deadline_jobs_errors_can_be_found_by_dossier_id(entiteit_a, monkeypatch, caplog):
     t = TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=entiteit_a))
-    monkeypatch.setattr(monitoring, "facts_of", lambda traject: 1 / 0)
+    monkeypatch.setattr(monitoring, "facts_from", lambda dossier: 1 / 0)
     run_deadline_job.delay("2026-04-01", dry_run=True)
     errors = [line for line in json_lines(caplog) if line["level"] == "ERROR"]
     assert [e["traject_id"] for e in errors] == [t.pk]

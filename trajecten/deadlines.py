@@ -144,6 +144,8 @@ def add_months(d: date, months: int) -> date:
     """Calendar months, clamped to the end of a shorter month (31/01 + 1 month = 28/02 or 29/02)."""
     total = d.month - 1 + months
     year, month = d.year + total // 12, total % 12 + 1
+    if d.day <= 28:  # every month has it (the deadline job calls this some 4 times a trajectory)
+        return date(year, month, d.day)
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
@@ -741,7 +743,15 @@ class Summary:
 
 
 def summarize(facts: TrajectFacts, as_of: date, *, mandatory_from: date | None = None) -> Summary:
-    ev = evaluate(facts, as_of, mandatory_from=mandatory_from)
+    return summary_of(
+        facts, evaluate(facts, as_of, mandatory_from=mandatory_from), mandatory_from=mandatory_from
+    )
+
+
+def summary_of(facts: TrajectFacts, ev: Evaluation, *, mandatory_from: date | None = None) -> Summary:
+    """The summary of an evaluation already made (``evaluate(facts, ev.as_of, mandatory_from=...)``): the
+    deadline job evaluates each trajectory once, for its signals and its summary."""
+    as_of = ev.as_of
     current = ev.current_milestones
     open_ms = [m for m in current if m.state != MET and not m.advisory]
     nxt = min(open_ms, key=lambda m: (m.due, MILESTONE_CODES.index(m.code)), default=None)

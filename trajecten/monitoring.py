@@ -1,8 +1,11 @@
 """The deadline job: evaluate every open trajectory, keep its signals in step, record and send notifications.
 
-- Batches of trajectories by primary key (keyset pagination): memory stays bounded at any scale.
-- Per batch a fixed number of queries: the trajectories with their rule data, their open signals, one
-  bulk insert, one bulk resolve, one bulk summary update.
+- Batches of trajectories by primary key: memory stays bounded at any scale. The nightly job spreads the
+  batches over the Celery workers (trajecten.jobs); ``run`` does them one after the other in this process
+  (the command, tests, benchmarks).
+- Set-based: a batch's rule facts are read as plain rows (trajecten.evaluation.dossiers, 9 queries), its
+  open signals in one more; each trajectory is evaluated ONCE, for its signals and its stored summary;
+  then one bulk insert, one bulk resolve and one bulk summary update, of what changed only.
 - Idempotent: desired signals are compared with the open ones; running twice on a day changes nothing.
   A run that dies halfway is simply run again.
 - An error in one trajectory is logged and counted; the others go on.
@@ -13,6 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -24,7 +28,8 @@ from django.utils import timezone
 from entiteiten.models import Gebruiker
 
 from . import deadlines as dl
-from .evaluation import SUMMARY_FIELDS, apply_summary, batches, facts_of, with_rule_data
+from .evaluation import SUMMARY_FIELDS, among, dossiers
+from .facts import Dossier, facts_from
 from .labels import MIJLPALEN
 from .models import Notificatie, Signaal, Traject
 
@@ -56,6 +61,14 @@ def desired_signals(ev: dl.Evaluation) -> set[SignalKey]:
     return out
 
 
+def summary_values(s: dl.Summary) -> tuple:
+    """A summary as the values of SUMMARY_FIELDS."""
+    return (s.next_due, s.next_code, s.mandatory_from, s.warning_from, s.coach_needed)
+
+
+COUNTS = ("evaluated", "raised", "resolved", "errors", "summaries_changed", "notifications_recorded")
+
+
 @dataclass
 class JobResult:
     as_of: date
@@ -69,39 +82,39 @@ class JobResult:
     raised_signals: list[tuple[int, SignalKey]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {
-            "as_of": self.as_of.isoformat(),
-            "dry_run": self.dry_run,
-            "evaluated": self.evaluated,
-            "raised": self.raised,
-            "resolved": self.resolved,
-            "errors": self.errors,
-            "summaries_changed": self.summaries_changed,
-            "notifications_recorded": self.notifications_recorded,
-        }
+        return {"as_of": self.as_of.isoformat(), "dry_run": self.dry_run} | self.counts()
+
+    def counts(self) -> dict:
+        return {name: getattr(self, name) for name in COUNTS}
 
 
 def sync_batch(
-    batch: list[Traject], as_of: date, result: JobResult, raise_new: bool | frozenset[str] = True
+    batch: list[Dossier], as_of: date, result: JobResult, raise_new: bool | frozenset[str] = True
 ) -> None:
-    """Bring the signals and summaries of one batch of (prefetched) trajectories in step with the rules.
+    """Bring the signals and summaries of one batch of dossiers (trajecten.evaluation.dossiers) in step with
+    the rules. Each trajectory is evaluated once; only what changed is written.
 
     ``raise_new``: True raises every missing signal (the nightly job); a set raises only those kinds
     (after a single dossier change); False only resolves.
     """
-    ids = [t.pk for t in batch]
-    open_signals: dict[int, dict[SignalKey, Signaal]] = {}
-    for s in Signaal.objects.filter(traject_id__in=ids, opgelost_op__isnull=True):
-        open_signals.setdefault(s.traject_id, {})[(s.soort, s.mijlpaal, s.vervaldatum)] = s
+    if not batch:
+        return
+    open_signals: dict[int, dict[SignalKey, int]] = {d.traject.pk: {} for d in batch}
+    signals = among(Signaal.objects.filter(opgelost_op__isnull=True), "traject_id", sorted(open_signals))
+    for pk, traject_id, *key in signals.values_list("pk", "traject_id", "soort", "mijlpaal", "vervaldatum"):
+        if traject_id in open_signals:  # (by range, elsewhere than PostgreSQL: closed ones' too)
+            open_signals[traject_id][tuple(key)] = pk
+    mandatory_from = settings.FORMEEL_VERPLICHT_VANAF
     new: list[Signaal] = []
     resolve: list[int] = []
     dirty: list[Traject] = []
-    for t in batch:
+    for d in batch:
+        t = d.traject
         try:
-            ev = dl.evaluate(facts_of(t), as_of, mandatory_from=settings.FORMEEL_VERPLICHT_VANAF)
+            facts = facts_from(d)
+            ev = dl.evaluate(facts, as_of, mandatory_from=mandatory_from)
             wanted = desired_signals(ev)
-            if apply_summary(t, as_of):
-                dirty.append(t)
+            summary = summary_values(dl.summary_of(facts, ev, mandatory_from=mandatory_from))
         except Exception:
             log.exception(
                 "deadline job: trajectory %s could not be evaluated", t.pk, extra={"traject_id": t.pk}
@@ -109,7 +122,9 @@ def sync_batch(
             result.errors += 1
             continue
         result.evaluated += 1
-        existing = open_signals.get(t.pk, {})
+        if summary != t.summary:
+            dirty.append(Traject(pk=t.pk, **dict(zip(SUMMARY_FIELDS, summary, strict=True))))
+        existing = open_signals[t.pk]
         for key in sorted(wanted - existing.keys()) if raise_new else ():
             if raise_new is not True and key[0] not in raise_new:
                 continue
@@ -119,14 +134,16 @@ def sync_batch(
                 )
             )
             result.raised_signals.append((t.pk, key))
-        resolve += [s.pk for key, s in existing.items() if key not in wanted]
+        if existing:
+            resolve += [pk for key, pk in existing.items() if key not in wanted]
     result.raised += len(new)
     result.resolved += len(resolve)
     result.summaries_changed += len(dirty)
     if result.dry_run:
         return
     with transaction.atomic():
-        Signaal.objects.bulk_create(new, ignore_conflicts=True)
+        if new:
+            Signaal.objects.bulk_create(new, ignore_conflicts=True)
         if resolve:
             Signaal.objects.filter(pk__in=resolve).update(opgelost_op=as_of)
         if dirty:
@@ -137,20 +154,36 @@ def open_trajecten() -> QuerySet[Traject]:
     return Traject.objects.exclude(status=Traject.Status.AFGESLOTEN)
 
 
+def run_range(after: int, up_to: int | None, as_of: date, result: JobResult) -> None:
+    """One batch of the nightly job: the open trajectories with ``after < pk <= up_to`` (None: no end)."""
+    qs = open_trajecten().filter(pk__gt=after)
+    if up_to is not None:
+        qs = qs.filter(pk__lte=up_to)
+    sync_batch(dossiers(qs), as_of, result)
+
+
+def finish(as_of: date, result: JobResult, notify: bool = True) -> None:
+    """After every batch: what was still open for closed trajectories is resolved (they raise nothing), and
+    the day's notifications are recorded (once: unique keys)."""
+    result.resolved += Signaal.objects.filter(
+        opgelost_op__isnull=True, traject__status=Traject.Status.AFGESLOTEN
+    ).update(opgelost_op=as_of)
+    if notify:
+        result.notifications_recorded += record_notifications(as_of)
+
+
 def run(
     as_of: date | None = None, dry_run: bool = False, batch_size: int = BATCH_SIZE, notify: bool = True
 ) -> JobResult:
+    """The whole job in this process, batch after batch (keyset pagination on the primary key)."""
     as_of = as_of or timezone.localdate()
     result = JobResult(as_of=as_of, dry_run=dry_run)
-    for batch in batches(open_trajecten(), batch_size):
+    last = 0
+    while batch := dossiers(open_trajecten().filter(pk__gt=last), limit=batch_size):
         sync_batch(batch, as_of, result)
+        last = batch[-1].traject.pk
     if not dry_run:
-        # Closed trajectories raise nothing: whatever was still open for them is resolved.
-        result.resolved += Signaal.objects.filter(
-            opgelost_op__isnull=True, traject__status=Traject.Status.AFGESLOTEN
-        ).update(opgelost_op=as_of)
-        if notify:
-            result.notifications_recorded = record_notifications(as_of)
+        finish(as_of, result, notify)
     log.info("deadline job: %s", result.as_dict())
     return result
 
@@ -159,11 +192,11 @@ def sync_one(traject_id: int, as_of: date) -> None:
     """After a change to one dossier, in the same transaction: its summary is refreshed, the signals it meets
     resolve, and the missed or due terms a correction reveals (a date moved past a term) are raised. The
     formal-trajectory signals stay the nightly job's, which records HR's message with them."""
-    batch = list(with_rule_data(Traject.objects.filter(pk=traject_id)))
+    batch = dossiers(Traject.objects.filter(pk=traject_id))
     if batch:
         kinds = frozenset({Signaal.Soort.TE_LAAT, Signaal.Soort.BINNENKORT})
         sync_batch(batch, as_of, JobResult(as_of=as_of), raise_new=kinds)
-        if batch[0].status == Traject.Status.AFGESLOTEN:
+        if batch[0].traject.afgesloten_op is not None:  # closed (a database constraint: status afgesloten)
             Signaal.objects.filter(traject_id=traject_id, opgelost_op__isnull=True).update(opgelost_op=as_of)
 
 
@@ -174,7 +207,23 @@ def _link(traject_id: int) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("dossier", args=[traject_id])
 
 
-def _line(s: Signaal) -> str:
+SENTINEL = 918273645546372819
+
+
+class RaisedSignal(NamedTuple):
+    """A signal raised today, with what its e-mail line names (read as a row: thousands on the first day)."""
+
+    pk: int
+    soort: str
+    mijlpaal: str
+    vervaldatum: date
+    traject_id: int
+    coach_id: int | None
+    entiteit_id: int
+    personeelsnummer: str
+
+
+def _line(s: RaisedSignal, link: str) -> str:
     label = MIJLPALEN.get(s.mijlpaal, s.mijlpaal)
     what = {
         Signaal.Soort.TE_LAAT: "termijn overschreden",
@@ -183,36 +232,50 @@ def _line(s: Signaal) -> str:
         Signaal.Soort.FORMEEL_WAARSCHUWING: "formeel traject zou verplicht zijn (nog niet van kracht)",
     }[s.soort]
     return (
-        f"- personeelsnummer {s.traject.personeelslid.personeelsnummer}: {label} – {what} "
-        f"(uiterlijk {s.vervaldatum:%d/%m/%Y})\n  {_link(s.traject_id)}"
+        f"- personeelsnummer {s.personeelsnummer}: {label} – {what} "
+        f"(uiterlijk {s.vervaldatum:%d/%m/%Y})\n  {link}"
     )
 
 
 def record_notifications(as_of: date) -> int:
     """Record (once) today's digests and HR messages. Contents name staff members by number only."""
-    raised = list(
-        Signaal.objects.filter(opgemerkt_op=as_of, opgelost_op__isnull=True)
-        .select_related("traject__personeelslid", "traject__coach")
+    raised = [
+        RaisedSignal._make(row)
+        for row in Signaal.objects.filter(opgemerkt_op=as_of, opgelost_op__isnull=True)
         .order_by("traject__coach_id", "vervaldatum", "traject_id")
-    )
+        .values_list(
+            "pk",
+            "soort",
+            "mijlpaal",
+            "vervaldatum",
+            "traject_id",
+            "traject__coach_id",
+            "traject__entiteit_id",
+            "traject__personeelslid__personeelsnummer",
+        )
+    ]
     if not raised:
         return 0
-    entiteit_ids = {s.traject.entiteit_id for s in raised}
+    entiteit_ids = {s.entiteit_id for s in raised}
     hr_by_entity: dict[int, list[Gebruiker]] = {}
     for u in Gebruiker.objects.filter(rol=Gebruiker.Rol.HR, is_active=True, entiteit_id__in=entiteit_ids):
         hr_by_entity.setdefault(u.entiteit_id, []).append(u)
+    coaches = Gebruiker.objects.in_bulk({s.coach_id for s in raised if s.coach_id})
+    # one reverse() for all lines: the dossier's path differs only by its id
+    link = settings.SITE_URL.rstrip("/") + reverse("dossier", args=[SENTINEL]).replace(str(SENTINEL), "{}")
+    lines = {s.pk: _line(s, link.format(s.traject_id)) for s in raised}
 
-    digests: dict[int, list[Signaal]] = {}
+    digests: dict[int, list[RaisedSignal]] = {}
     recipients: dict[int, Gebruiker] = {}
     notes: list[Notificatie] = []
     for s in raised:
         # Trajectories without a coach: HR of the entity follows them up and gets the digest.
-        for user in [s.traject.coach] if s.traject.coach_id else hr_by_entity.get(s.traject.entiteit_id, []):
+        for user in [coaches[s.coach_id]] if s.coach_id else hr_by_entity.get(s.entiteit_id, []):
             if user.is_active and user.email:
                 digests.setdefault(user.pk, []).append(s)
                 recipients[user.pk] = user
         if s.soort == Signaal.Soort.FORMEEL_VERPLICHT:
-            for hr in hr_by_entity.get(s.traject.entiteit_id, []):
+            for hr in hr_by_entity.get(s.entiteit_id, []):
                 if hr.email:
                     notes.append(
                         Notificatie(
@@ -222,12 +285,12 @@ def record_notifications(as_of: date) -> int:
                             onderwerp="Re-integratie: een formeel traject is verplicht",
                             inhoud=(
                                 "Voor een traject van uw entiteit is een formeel re-integratietraject verplicht "
-                                "geworden (omzendbrief re-integratie, punt 4.3).\n\n" + _line(s) + "\n"
+                                "geworden (omzendbrief re-integratie, punt 4.3).\n\n" + lines[s.pk] + "\n"
                             ),
                         )
                     )
     for user_id, signals in digests.items():
-        body = "\n".join(_line(s) for s in signals)
+        body = "\n".join(lines[s.pk] for s in signals)
         notes.append(
             Notificatie(
                 soort=Notificatie.Soort.DIGEST,
@@ -245,32 +308,37 @@ def record_notifications(as_of: date) -> int:
     return Notificatie.objects.count() - before
 
 
-def send_pending(limit: int = 500) -> tuple[int, int]:
-    """Send every recorded, unsent notification once; returns (sent, failed). Safe to run concurrently."""
+def send_pending(limit: int = 10_000) -> tuple[int, int]:
+    """Send every recorded, unsent notification once (at most ``limit``); returns (sent, failed). Safe to run
+    concurrently (a row lock per mail, skip_locked). Each mail is marked sent in its own transaction, right
+    after the mail server took it: a worker that dies while sending leaves at most that one mail unmarked
+    (sent again later), never a whole batch."""
     sent = failed = 0
-    while True:
+    last = 0
+    while sent + failed < limit:
         with transaction.atomic():
-            batch = list(
-                Notificatie.objects.select_for_update(skip_locked=True)
-                .filter(verzonden_op__isnull=True, pogingen__lt=settings.NOTIFICATION_MAX_ATTEMPTS)
+            n = (
+                Notificatie.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(
+                    pk__gt=last, verzonden_op__isnull=True, pogingen__lt=settings.NOTIFICATION_MAX_ATTEMPTS
+                )
                 .select_related("ontvanger")
-                .order_by("pk")[:limit]
+                .order_by("pk")
+                .first()
             )
-            if not batch:
-                return sent, failed
-            for n in batch:
-                try:
-                    send_mail(n.onderwerp, n.inhoud, None, [n.ontvanger.email])
-                except Exception as exc:  # noqa: BLE001 - any transport error: keep it for a retry
-                    log.warning("notification %s not sent: %s", n.pk, exc)
-                    n.pogingen += 1
-                    n.laatste_fout = str(exc)[:1000]
-                    failed += 1
-                else:
-                    n.pogingen += 1
-                    n.verzonden_op = datetime.now(tz=timezone.get_current_timezone())
-                    n.laatste_fout = ""
-                    sent += 1
-            Notificatie.objects.bulk_update(batch, ["verzonden_op", "pogingen", "laatste_fout"])
-        if len(batch) < limit or failed:
-            return sent, failed
+            if n is None:
+                break
+            last = n.pk
+            n.pogingen += 1
+            try:
+                send_mail(n.onderwerp, n.inhoud, None, [n.ontvanger.email])
+            except Exception as exc:  # noqa: BLE001 - any transport error: keep it for a retry
+                log.warning("notification %s not sent: %s", n.pk, exc)
+                n.laatste_fout = str(exc)[:1000]
+                failed += 1
+            else:
+                n.verzonden_op = datetime.now(tz=timezone.get_current_timezone())
+                n.laatste_fout = ""
+                sent += 1
+            n.save(update_fields=["verzonden_op", "pogingen", "laatste_fout"])
+    return sent, failed

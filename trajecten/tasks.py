@@ -1,30 +1,60 @@
+import logging
 from datetime import date
 
 from celery import shared_task
 from django.utils import timezone
 
-from operations.jobs import record_run
-from operations.models import JobRun
+from operations.jobs import fail_batch, record_run
+from operations.models import JobBatch, JobRun
 
-from . import absences, monitoring
+from . import jobs, monitoring
+
+log = logging.getLogger(__name__)
+
+# The deadline job's tasks are acknowledged after they ran (acks_late, the default in settings) and given
+# back to the queue when their worker process dies (reject_on_worker_lost): each is idempotent.
+RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}
 
 
-@shared_task(name="trajecten.tasks.run_deadline_job")
-def run_deadline_job(as_of: str | None = None, dry_run: bool = False) -> dict:
+@shared_task(name="trajecten.tasks.run_deadline_job", bind=True, **RELIABLE)
+def run_deadline_job(self, as_of: str | None = None, dry_run: bool = False) -> dict:
     """The daily job (beat schedule in settings): signals for every open trajectory and for absences of 4
-    weeks or more without a trajectory (personnel system), then notifications."""
+    weeks or more without a trajectory (personnel system), then notifications. Spread over the workers in
+    batches (trajecten.jobs); returns the run's counts when it has finished (in-process: at once), else
+    the run and its number of batches. A dry run evaluates in this process and writes nothing."""
     day = date.fromisoformat(as_of) if as_of else timezone.localdate()
-    with record_run(JobRun.Job.DEADLINES) as run:
-        job = monitoring.run(day, dry_run=dry_run)
-        result = job.as_dict()
-        if not dry_run:
-            raised, resolved = absences.sync_signals(day)
-            result["absences_raised"], result["absences_resolved"] = raised, resolved
-            result["notifications_recorded"] += absences.record_notifications(day)
-        run.counts, run.error_count = result, job.errors
-    if not dry_run:
-        send_notifications.delay()
-    return result
+    if dry_run:
+        with record_run(JobRun.Job.DEADLINES) as run:
+            job = monitoring.run(day, dry_run=True)
+            run.counts, run.error_count = job.as_dict(), job.errors
+        return job.as_dict()
+    run = jobs.start(day, task_id=self.request.id or "")
+    if run.finished_at is not None:
+        return run.counts
+    return {"as_of": day.isoformat(), "run": run.pk, "batches": run.batches.count()}
+
+
+@shared_task(name="trajecten.tasks.run_deadline_batch", bind=True, max_retries=3, **RELIABLE)
+def run_deadline_batch(self, batch_id: int, as_of: str) -> None:
+    """One batch of the deadline job. A batch that breaks (its work rolled back) is retried on its own,
+    30 s later; after 3 retries (in-process: at once) it is recorded as failed and the run ends "Mislukt"."""
+    try:
+        run_id = jobs.run_batch(batch_id, date.fromisoformat(as_of), self.request.hostname or "in-process")
+    except Exception as exc:
+        final = self.app.conf.task_always_eager or self.request.retries >= self.max_retries
+        fail_batch(batch_id, exc, final=final)
+        if not final:
+            raise self.retry(exc=exc, countdown=30) from exc
+        log.exception("deadline job: batch %s failed", batch_id, extra={"job_batch_id": batch_id})
+        run_id = JobBatch.objects.values_list("run_id", flat=True).get(pk=batch_id)
+    jobs.maybe_finish(run_id)
+
+
+@shared_task(name="trajecten.tasks.finish_deadline_run", **RELIABLE)
+def finish_deadline_run(run_id: int) -> None:
+    """The end of a run (once): absences, notifications, totals; then the mails (sent once each)."""
+    jobs.finish(run_id)
+    send_notifications.delay()  # also when the run had ended: this delivery may follow a kill before it
 
 
 @shared_task(name="trajecten.tasks.send_notifications", bind=True, max_retries=5)
