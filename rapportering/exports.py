@@ -22,8 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableStyleInfo
 
+from .disclosure import marker
 from .documents import Document
-from .figures import marker
 from .tables import Table
 
 EXPLANATION_SHEET = "Toelichting"

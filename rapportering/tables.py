@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from entiteiten.models import Entiteit
 from trajecten.models import Betrokkenheid, Maatregel, Traject
 
-from . import figures as fg
+from . import disclosure as dc
 from .figures import Figures, Report
 
 TYPE_LABELS = {
@@ -37,22 +37,28 @@ class Table:
     text_columns: int = 0  # cells after the row label that hold text (left-aligned), e.g. a code
 
 
+def _marks_note(note: str, rows: list[tuple[str, list[str]]]) -> str:
+    """The table's note, with what "×" means when the table shows one."""
+    if any(c == dc.SECONDARY for _label, cells in rows for c in cells):
+        extra = _("× verborgen om een kleine groep (minder dan %(n)s personen) te beschermen.") % {
+            "n": dc.threshold()
+        }
+        return f"{note} {extra}".strip()
+    return note
+
+
 def _counted(
-    items: list[tuple[str, int]], with_total: bool = True
+    prot: dc.Protection, items: list[tuple[str, tuple]], total: tuple | None = None
 ) -> tuple[list[tuple[str, list[str]]], list]:
-    values = [[v] for _, v in items]
-    total = sum(v for _, v in items)
-    hidden = fg.suppress_table(
-        values + ([[total]] if with_total else []), row_totals=False, col_totals=with_total
-    )
-    rows = [(label, [fg.show(v, hidden[i][0])]) for i, (label, v) in enumerate(items)]
-    chart = [(label, None if hidden[i][0] else v) for i, (label, v) in enumerate(items)]
-    if with_total:
-        rows.append((_("Totaal"), [fg.show(total, hidden[-1][0])]))
+    rows = [(label, [prot.text(k)]) for label, k in items]
+    chart = [(label, prot.value(k)) for label, k in items]
+    if total is not None:
+        rows.append((_("Totaal"), [prot.text(total)]))
     return rows, chart
 
 
 COUNT_COLS = ["informeel", "formeel", "preventief", "totaal", "entiteitsoverschrijdend"]
+KINDS = ("started", "ongoing", "closed", "active")
 
 
 def _count_labels():
@@ -64,87 +70,149 @@ def _count_labels():
     ]
 
 
-def _counts_spec(f: Figures) -> tuple[list[list[int]], list[list[fg.Cell]]]:
-    raw = [[getattr(f, key)[c] for c in COUNT_COLS] for key, _label in _count_labels()]
-    # Sums a reader can check: informeel + formeel + preventief = totaal in every row, and in every
-    # column active = ongoing + closed (rows 1, 2, 3). The entity-crossing column is a subset of the
-    # others and takes part in the column sums only.
-    groups = [[(r, c) for c in range(4)] for r in range(4)]
-    groups += [[(1, c), (2, c), (3, c)] for c in range(5)]
-    return raw, groups
+TIMELINESS = ("gesprek_6w", "gesprek_2m", "positive", "stappenplan_2m", "verplicht", "waarschuwing")
+# (whole, part): a reader can subtract the part from its whole, so the rest is a (derivable) cell too
+TIMELINESS_SUBSETS = [
+    *(("eligible", n) for n in ("gesprek_6w", "gesprek_2m", "positive", "verplicht", "waarschuwing")),
+    ("positive", "stappenplan_2m"),
+    ("gesprek_2m", "gesprek_6w"),
+]
+RELAPSE_SUBSETS = [("returns", "within_12m"), ("returns", "within_3m"), ("within_12m", "within_3m")]
 
 
-def counts_table(f: Figures, hidden: list[list[bool]] | None = None) -> Table:
-    raw, groups = _counts_spec(f)
-    if hidden is None:
-        hidden = fg.suppress_groups(raw, groups)
-    rows = [
-        (label, [fg.show(v, h) for v, h in zip(values, hid, strict=True)])
-        for (_key, label), values, hid in zip(_count_labels(), raw, hidden, strict=True)
+def _durations(f: Figures):
+    return [
+        f.duration,
+        f.duration_early,
+        f.duration_late,
+        f.duration_with_measures,
+        f.duration_without_measures,
     ]
-    chart = [
-        (TYPE_LABELS[c], None if hidden[3][i] or fg.is_small(f.active[c]) else f.active[c])
-        for i, c in enumerate(COUNT_COLS)
-        if c != "totaal"
-    ]
+
+
+def declare_figures(prot: dc.Protection, f: Figures, sc) -> None:
+    """Every count the report's tables print for one group (``sc``: the key's scope), with the sums
+    between them: in the counts table each row (informeel + formeel + preventief = totaal) and each
+    column (active = ongoing + closed); the totals of measures and outcomes; the duration groups (early +
+    late = all, with + without measures = all); the counts of timeliness and relapse with their wholes;
+    and the same figure in two tables (the informal trajectories started = timeliness' whole, the returns
+    of the duration table = the relapse table's, the outcomes' total = the closed trajectories)."""
+    for kind in KINDS:
+        counter = getattr(f, kind)
+        for c in COUNT_COLS:
+            prot.cell((sc, kind, c), counter[c], total=c == "totaal" or kind == "active")
+        prot.equation((sc, kind, "totaal"), [(sc, kind, c) for c in COUNT_COLS[:3]])
+    for c in COUNT_COLS:
+        prot.equation((sc, "active", c), [(sc, "ongoing", c), (sc, "closed", c)])
+
+    t = f.timeliness
+    prot.cell((sc, "tijdig", "eligible"), t["eligible"], total=True)
+    for name in TIMELINESS:
+        prot.cell((sc, "tijdig", name), t[name])
+    for whole, part in TIMELINESS_SUBSETS:
+        prot.subset((sc, "tijdig", whole), (sc, "tijdig", part), (sc, "tijdig-rest", whole, part))
+    prot.equation((sc, "tijdig", "eligible"), [(sc, "started", "informeel")])
+
+    measures = [(sc, "maatregel", k) for k in Maatregel.Soort.values]
+    for k in Maatregel.Soort.values:
+        prot.cell((sc, "maatregel", k), f.measures[k])
+    prot.cell((sc, "maatregel", "totaal"), sum(f.measures[k] for k in Maatregel.Soort.values), total=True)
+    prot.equation((sc, "maatregel", "totaal"), measures)
+    prot.cell((sc, "met_maatregel"), f.trajecten_met_maatregel)
+
+    for k in Traject.Uitkomst.values:
+        prot.cell((sc, "uitkomst", k), f.outcomes[k])
+    prot.cell((sc, "uitkomst", "totaal"), sum(f.outcomes[k] for k in Traject.Uitkomst.values), total=True)
+    prot.equation((sc, "uitkomst", "totaal"), [(sc, "uitkomst", k) for k in Traject.Uitkomst.values])
+    prot.equation((sc, "uitkomst", "totaal"), [(sc, "closed", "totaal")])
+
+    for i, d in enumerate(_durations(f)):
+        prot.cell((sc, "duur", i), d.n, total=i == 0)
+    prot.equation((sc, "duur", 0), [(sc, "duur", 1), (sc, "duur", 2)])
+    prot.equation((sc, "duur", 0), [(sc, "duur", 3), (sc, "duur", 4)])
+
+    r = f.relapse
+    prot.cell((sc, "herval", "returns"), r["returns"], total=True)
+    for name in ("within_3m", "within_12m"):
+        prot.cell((sc, "herval", name), r[name])
+    for whole, part in RELAPSE_SUBSETS:
+        prot.subset((sc, "herval", whole), (sc, "herval", part), (sc, "herval-rest", whole, part))
+    prot.equation((sc, "herval", "returns"), [(sc, "duur", 0)])
+
+    for k in Betrokkenheid.Actor.values:
+        prot.cell((sc, "actor", k), f.actors[k])
+
+
+EOC = "eoc"
+VO = "vo"
+
+
+def figures_protection(f: Figures) -> dc.Protection:
+    """The protection of one group's report (an entity's EOC report), solved once per Figures object."""
+    prot = f.__dict__.get("_protection")
+    if prot is None:
+        prot = dc.Protection()
+        declare_figures(prot, f, EOC)
+        f.__dict__["_protection"] = prot.solve()
+    return prot
+
+
+def counts_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Table:
+    prot = prot or figures_protection(f)
+    rows = [(label, [prot.text((sc, key, c)) for c in COUNT_COLS]) for key, label in _count_labels()]
+    chart = [(TYPE_LABELS[c], prot.value((sc, "active", c))) for c in COUNT_COLS if c != "totaal"]
     return Table(
         "aantallen",
         _("Trajecten per soort"),
         [_("Indicator")] + [TYPE_LABELS[c] for c in COUNT_COLS],
         rows,
-        _("Entiteitsoverschrijdende trajecten tellen mee bij hun soort en worden apart getoond."),
+        _marks_note(
+            _("Entiteitsoverschrijdende trajecten tellen mee bij hun soort en worden apart getoond."), rows
+        ),
         chart,
         chart_subject=_("Aantal actieve trajecten in de periode, per soort"),
     )
 
 
-def _part(part: int, whole: int, outer: int | None = None) -> list[str]:
-    """A count and its share of a shown whole. When the rest (whole - part), or the difference with a
-    shown count it is a subset of (``outer``), is 1 to threshold-1, the count would reveal it: hidden."""
-    rest_small = fg.is_small(whole - part) or (outer is not None and fg.is_small(outer - part))
-    if rest_small and not fg.is_small(part):
-        return [fg.marker(), fg.marker()]
-    return [fg.show(part), fg.share(part, whole)]
+def timeliness_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Table:
+    prot = prot or figures_protection(f)
 
+    def k(name):
+        return (sc, "tijdig", name)
 
-def _bar(cells: list[str], value: int) -> int | None:
-    """A chart bar shows a figure only where its table shows it."""
-    return None if cells[0] == fg.marker() else value
+    def part(name, whole="eligible"):
+        return [prot.text(k(name)), prot.share(k(name), k(whole))]
 
-
-def timeliness_table(f: Figures) -> Table:
-    t = f.timeliness
-    n = t["eligible"]
-    g6w = _part(t["gesprek_6w"], n, outer=t["gesprek_2m"])
-    g2m = _part(t["gesprek_2m"], n)
-    plan = _part(t["stappenplan_2m"], t["positive"])
     rows = [
-        (_("Informele trajecten gestart in de periode"), [fg.show(n), ""]),
-        (_("Eerste gesprek binnen 6 weken"), g6w),
-        (_("Eerste gesprek binnen 2 maanden"), g2m),
-        (_("Met een positieve inschatting"), _part(t["positive"], n)),
-        (_("Stappenplan binnen 2 maanden na positieve inschatting"), plan),
-        (_("Formeel traject werd verplicht"), _part(t["verplicht"], n)),
+        (_("Informele trajecten gestart in de periode"), [prot.text(k("eligible")), ""]),
+        (_("Eerste gesprek binnen 6 weken"), part("gesprek_6w")),
+        (_("Eerste gesprek binnen 2 maanden"), part("gesprek_2m")),
+        (_("Met een positieve inschatting"), part("positive")),
+        (_("Stappenplan binnen 2 maanden na positieve inschatting"), part("stappenplan_2m", "positive")),
+        (_("Formeel traject werd verplicht"), part("verplicht")),
         (
             _("Formeel traject zou verplicht zijn (verplichting nog niet van kracht)"),
-            _part(t["waarschuwing"], n),
+            part("waarschuwing"),
         ),
     ]
     chart = [
-        (_("Gesprek ≤ 6 weken"), _bar(g6w, t["gesprek_6w"])),
-        (_("Gesprek ≤ 2 maanden"), _bar(g2m, t["gesprek_2m"])),
-        (_("Stappenplan ≤ 2 maanden"), _bar(plan, t["stappenplan_2m"])),
+        (_("Gesprek ≤ 6 weken"), prot.value(k("gesprek_6w"))),
+        (_("Gesprek ≤ 2 maanden"), prot.value(k("gesprek_2m"))),
+        (_("Stappenplan ≤ 2 maanden"), prot.value(k("stappenplan_2m"))),
     ]
     return Table(
         "tijdigheid",
         _("Tijdigheid"),
         [_("Indicator"), _("Aantal"), _("Aandeel")],
         rows,
-        _(
-            "Het stappenplan wordt gemeten tegenover de trajecten met een positieve inschatting, zonder rekening "
-            "te houden met verlengingen; de andere aandelen tegenover de informele trajecten die in de periode "
-            "startten. Onderzoek aangehaald in de "
-            "omzendbrief raadt een eerste gesprek in week 4 tot 6 aan."
+        _marks_note(
+            _(
+                "Het stappenplan wordt gemeten tegenover de trajecten met een positieve inschatting, zonder "
+                "rekening te houden met verlengingen; de andere aandelen tegenover de informele trajecten die "
+                "in de periode startten. Onderzoek aangehaald in de "
+                "omzendbrief raadt een eerste gesprek in week 4 tot 6 aan."
+            ),
+            rows,
         ),
         chart,
         chart_subject=_(
@@ -155,79 +223,79 @@ def timeliness_table(f: Figures) -> Table:
     )
 
 
-def measures_table(f: Figures) -> Table:
+def measures_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Table:
+    prot = prot or figures_protection(f)
     labels = dict(Maatregel.Soort.choices)
-    rows, chart = _counted([(str(labels[k]), f.measures[k]) for k in labels])
-    rows.insert(0, (_("Trajecten met minstens één maatregel"), [fg.show(f.trajecten_met_maatregel)]))
+    rows, chart = _counted(
+        prot, [(str(labels[k]), (sc, "maatregel", k)) for k in labels], (sc, "maatregel", "totaal")
+    )
+    rows.insert(0, (_("Trajecten met minstens één maatregel"), [prot.text((sc, "met_maatregel"))]))
     return Table(
         "maatregelen",
         _("Maatregelen van aangepast werk"),
         [_("Soort maatregel"), _("Aantal")],
         rows,
-        _("Maatregelen uit stappenplannen die in de periode werden opgemaakt."),
+        _marks_note(_("Maatregelen uit stappenplannen die in de periode werden opgemaakt."), rows),
         chart,
         chart_subject=_("Aantal maatregelen van aangepast werk, per soort"),
     )
 
 
-def outcomes_table(f: Figures) -> Table:
+def outcomes_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Table:
+    prot = prot or figures_protection(f)
     labels = dict(Traject.Uitkomst.choices)
-    rows, chart = _counted([(str(labels[k]), f.outcomes[k]) for k in labels])
+    rows, chart = _counted(
+        prot, [(str(labels[k]), (sc, "uitkomst", k)) for k in labels], (sc, "uitkomst", "totaal")
+    )
     return Table(
         "uitkomsten",
         _("Uitkomsten van afgesloten trajecten"),
         [_("Uitkomst"), _("Aantal")],
         rows,
-        "",
+        _marks_note("", rows),
         chart,
         chart_subject=_("Aantal afgesloten trajecten, per uitkomst"),
     )
 
 
-def duration_table(f: Figures) -> Table:
-    groups_of = [
-        f.duration,
-        f.duration_early,
-        f.duration_late,
-        f.duration_with_measures,
-        f.duration_without_measures,
-    ]
-    # early + late = all, and with + without measures = all: the counts are suppressed as groups.
-    hidden = [
-        h[0]
-        for h in fg.suppress_groups(
-            [[d.n] for d in groups_of], [[(0, 0), (1, 0), (2, 0)], [(0, 0), (3, 0), (4, 0)]]
-        )
-    ]
+def duration_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Table:
+    prot = prot or figures_protection(f)
+    groups_of = _durations(f)
 
     def row(label, i):
-        d = groups_of[i]
-        if hidden[i] or fg.is_small(d.n):
-            return (label, [fg.marker()] * 4)
-        return (label, [fg.show(d.n), fg.days(d, "q1"), fg.days(d, "median"), fg.days(d, "q3")])
+        d, key = groups_of[i], (sc, "duur", i)
+        hidden = prot.hidden(key)
+        return (
+            label,
+            [prot.text(key)] + [dc.days(d, attr, hidden) for attr in ("q1", "median", "q3")],
+        )
 
     def median_bar(i):
         """The chart shows a median only where the table does: hidden (None) with its row, 0 when empty."""
         d = groups_of[i]
         if d.n == 0:
             return 0
-        return None if hidden[i] or fg.is_small(d.n) else round(d.median or 0)
+        return None if prot.hidden((sc, "duur", i)) or d.n < dc.threshold() else round(d.median or 0)
 
+    rows = [
+        row(_("Alle werkhervattingen in de periode"), 0),
+        row(_("Eerste gesprek binnen 6 weken"), 1),
+        row(_("Eerste gesprek later of niet"), 2),
+        row(_("Met maatregelen van aangepast werk"), 3),
+        row(_("Zonder maatregelen"), 4),
+    ]
     return Table(
         "duur",
         _("Duur van de afwezigheid tot de werkhervatting (dagen)"),
         [_("Groep"), _("Aantal"), _("Eerste kwartiel"), _("Mediaan"), _("Derde kwartiel")],
-        [
-            row(_("Alle werkhervattingen in de periode"), 0),
-            row(_("Eerste gesprek binnen 6 weken"), 1),
-            row(_("Eerste gesprek later of niet"), 2),
-            row(_("Met maatregelen van aangepast werk"), 3),
-            row(_("Zonder maatregelen"), 4),
-        ],
-        _(
-            "Dit is de mogelijke impact van de maatregelen op de duur van langdurige afwezigheid wegens ziekte "
-            "(omzendbrief, punt 6): de mediaan per groep. Een verschil is een samenhang, geen bewezen oorzaak: "
-            "de groepen verschillen ook in andere opzichten."
+        rows,
+        _marks_note(
+            _(
+                "Dit is de mogelijke impact van de maatregelen op de duur van langdurige afwezigheid wegens "
+                "ziekte (omzendbrief, punt 6): de mediaan per groep. Een verschil is een samenhang, geen "
+                "bewezen oorzaak: de groepen verschillen ook in andere opzichten."
+            ),
+            rows,
         ),
         [
             (_("Gesprek ≤ 6 weken"), median_bar(1)),
@@ -240,104 +308,157 @@ def duration_table(f: Figures) -> Table:
     )
 
 
-def relapse_table(f: Figures) -> Table:
-    r = f.relapse
+def relapse_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Table:
+    prot = prot or figures_protection(f)
+
+    def k(name):
+        return (sc, "herval", name)
+
+    rows = [
+        (_("Werkhervattingen in de periode"), [prot.text(k("returns")), ""]),
+        (_("Herval binnen 3 maanden"), [prot.text(k("within_3m")), prot.share(k("within_3m"), k("returns"))]),
+        (
+            _("Herval binnen 12 maanden"),
+            [prot.text(k("within_12m")), prot.share(k("within_12m"), k("returns"))],
+        ),
+    ]
     return Table(
         "herval",
         _("Herval na werkhervatting"),
         [_("Indicator"), _("Aantal"), _("Aandeel")],
-        [
-            (_("Werkhervattingen in de periode"), [fg.show(r["returns"]), ""]),
-            (_("Herval binnen 3 maanden"), _part(r["within_3m"], r["returns"], outer=r["within_12m"])),
-            (
-                _("Herval binnen 12 maanden"),
-                _part(r["within_12m"], r["returns"]),
-            ),
-        ],
-        _("Voor werkhervattingen van de laatste maanden is de termijn van 12 maanden nog niet om."),
+        rows,
+        _marks_note(
+            _("Voor werkhervattingen van de laatste maanden is de termijn van 12 maanden nog niet om."), rows
+        ),
     )
 
 
-def actors_table(f: Figures) -> Table:
+def actors_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Table:
+    prot = prot or figures_protection(f)
     labels = dict(Betrokkenheid.Actor.choices)
-    rows, chart = _counted([(str(labels[k]), f.actors[k]) for k in labels], with_total=False)
+    rows, chart = _counted(prot, [(str(labels[k]), (sc, "actor", k)) for k in labels])
     return Table(
         "welzijnsactoren",
         _("Betrokkenheid van welzijnsactoren en het SMT"),
         [_("Welzijnsactor"), _("Trajecten")],
         rows,
-        _(
-            "Aantal actieve trajecten waarin de actor betrokken was (een traject kan meerdere actoren hebben)."
+        _marks_note(
+            _(
+                "Aantal actieve trajecten waarin de actor betrokken was (een traject kan meerdere actoren "
+                "hebben)."
+            ),
+            rows,
         ),
         chart,
         chart_subject=_("Aantal actieve trajecten waarin de welzijnsactor betrokken was, per actor"),
     )
 
 
-def report_tables(f: Figures) -> list[Table]:
+def report_tables(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> list[Table]:
+    prot = prot or figures_protection(f)
     return [
-        counts_table(f),
-        timeliness_table(f),
-        measures_table(f),
-        outcomes_table(f),
-        duration_table(f),
-        relapse_table(f),
-        actors_table(f),
+        table(f, prot, sc)
+        for table in (
+            counts_table,
+            timeliness_table,
+            measures_table,
+            outcomes_table,
+            duration_table,
+            relapse_table,
+            actors_table,
+        )
     ]
 
 
 ENTITY_COLS = COUNT_COLS
 
 
-def _entity_spec(report: Report):
-    """HOC: active trajectories per entity, with subtotals per beleidsdomein and the VO total.
+def _entity_key(e: Entiteit):
+    return ("e", e.pk)
 
-    One matrix (entity rows, a subtotal row after each domain, the total row last) suppressed over every
-    sum a reader can check: each row (informeel + formeel + preventief = totaal), each column within a
-    domain (entities = subtotal) and each column over the domains (subtotals = total); the entity-crossing
-    column takes part in the column sums.
-    """
+
+def _by_domain(report: Report) -> dict[str, list[Entiteit]]:
     by_domain: dict[str, list[Entiteit]] = {}
     for e in report.entities:
         by_domain.setdefault(e.beleidsdomein, []).append(e)
-    labels: list[str] = []
-    values: list[list[int]] = []
-    groups: list[list[fg.Cell]] = []
-    subtotal_rows: list[int] = []
-    for domain, ents in sorted(by_domain.items()):
-        first = len(values)
+    return dict(sorted(by_domain.items()))
+
+
+def declare_entities(prot: dc.Protection, report: Report) -> None:
+    """HOC: active trajectories per entity, with subtotals per beleidsdomein and the VO total; the
+    interim template (informeel + formeel per entity) and the extract (measures per entity).
+
+    The sums a reader can check: each row (informeel + formeel + preventief = totaal), each column within a
+    domain (entities = subtotal) and over the domains (subtotals = VO total), the entity-crossing column
+    too; the template's total per entity (informeel + formeel); the extract's measures per kind over the
+    entities (= the VO measures table). The VO total row is the VO counts table's active row (same keys).
+    """
+    domains = _by_domain(report)
+    for e in report.entities:
+        f, ek = report.per_entity[e.pk], _entity_key(e)
+        for c in ENTITY_COLS:
+            prot.cell((ek, "active", c), f.active[c], total=c == "totaal")
+        prot.equation((ek, "active", "totaal"), [(ek, "active", c) for c in COUNT_COLS[:3]])
+        prot.cell((ek, "sjabloon"), f.active["informeel"] + f.active["formeel"], total=True)
+        prot.equation((ek, "sjabloon"), [(ek, "active", "informeel"), (ek, "active", "formeel")])
+        prot.cell((ek, "met_maatregel"), f.trajecten_met_maatregel)
+        for k in Maatregel.Soort.values:
+            prot.cell((ek, "maatregel", k), f.measures[k])
+    for domain, ents in domains.items():
+        dk = ("d", domain)
+        for c in ENTITY_COLS:
+            prot.cell((dk, "active", c), report.per_domain[domain].active[c], total=True)
+            prot.equation((dk, "active", c), [(_entity_key(e), "active", c) for e in ents])
+        prot.equation((dk, "active", "totaal"), [(dk, "active", c) for c in COUNT_COLS[:3]])
+    for c in ENTITY_COLS:
+        prot.equation((VO, "active", c), [(("d", d), "active", c) for d in domains])
+    for k in Maatregel.Soort.values:
+        prot.equation((VO, "maatregel", k), [(_entity_key(e), "maatregel", k) for e in report.entities])
+    prot.equation((VO, "met_maatregel"), [(_entity_key(e), "met_maatregel") for e in report.entities])
+
+
+def vo_protection(report: Report) -> dc.Protection:
+    """The VO-wide report's protection (HOC, interim template and extract: the same figures), solved once
+    per Report object."""
+    prot = report.__dict__.get("_protection")
+    if prot is None:
+        prot = dc.Protection()
+        declare_figures(prot, report.total, VO)
+        declare_entities(prot, report)
+        report.__dict__["_protection"] = prot.solve()
+    return prot
+
+
+def _entity_rows(report: Report) -> tuple[list[str], list[tuple], list[int]]:
+    labels, scopes, subtotal_rows = [], [], []
+    for domain, ents in _by_domain(report).items():
         for e in ents:
             labels.append(e.naam)
-            values.append([report.per_entity[e.pk].active[c] for c in ENTITY_COLS])
+            scopes.append(_entity_key(e))
         labels.append(_("Subtotaal %(d)s") % {"d": domain})
-        values.append([report.per_domain[domain].active[c] for c in ENTITY_COLS])
-        subtotal_rows.append(len(values) - 1)
-        groups += [[(r, c) for r in range(first, len(values))] for c in range(len(ENTITY_COLS))]
+        scopes.append(("d", domain))
+        subtotal_rows.append(len(labels) - 1)
     labels.append(_("Totaal Vlaamse overheid"))
-    values.append([report.total.active[c] for c in ENTITY_COLS])
-    groups += [[(r, c) for r in [*subtotal_rows, len(values) - 1]] for c in range(len(ENTITY_COLS))]
-    groups += [[(r, c) for c in range(4)] for r in range(len(values))]
-    return labels, values, groups, subtotal_rows
+    scopes.append(VO)
+    return labels, scopes, subtotal_rows
 
 
-def entity_table(report: Report, hidden: list[list[bool]] | None = None) -> Table:
-    labels, values, groups, subtotal_rows = _entity_spec(report)
-    if hidden is None:
-        hidden = fg.suppress_groups(values, groups)
+def entity_table(report: Report, prot: dc.Protection | None = None) -> Table:
+    prot = prot or vo_protection(report)
+    labels, scopes, subtotal_rows = _entity_rows(report)
     rows = [
-        (label, [fg.show(v, h) for v, h in zip(vals, hid, strict=True)])
-        for label, vals, hid in zip(labels, values, hidden, strict=True)
+        (label, [prot.text((sk, "active", c)) for c in ENTITY_COLS])
+        for label, sk in zip(labels, scopes, strict=True)
     ]
     return Table(
         "per_entiteit",
         _("Actieve trajecten per entiteit en beleidsdomein"),
         [_("Entiteit")] + [TYPE_LABELS[c] for c in ENTITY_COLS],
         rows,
-        _(
-            "<%(n)s: minder dan %(n)s personen, of verborgen omdat een (sub)totaal anders zo'n cel zou verraden."
-        )
-        % {"n": fg.threshold()},
-        subtotal_rows={*subtotal_rows, len(values) - 1},
+        _marks_note(
+            _("<%(n)s: 1 tot %(m)s personen.") % {"n": dc.threshold(), "m": dc.threshold() - 1}, rows
+        ),
+        subtotal_rows={*subtotal_rows, len(labels) - 1},
     )
 
 
@@ -347,22 +468,18 @@ def tables_for(report: Report, entiteit: Entiteit | None) -> list[Table]:
 
 
 def hoc_tables(report: Report) -> list[Table]:
-    """The HOC report's tables. Its counts table and its entity table both show the VO totals of active
-    trajectories, so they are suppressed together: a cell hidden in one is hidden in the other."""
-    _labels, ev, eg, _subs = _entity_spec(report)
-    cv, cg = _counts_spec(report.total)
-    n = len(ev)
-    links = [((n - 1, c), (n + 3, c)) for c in range(len(COUNT_COLS))]
-    hidden = fg.suppress_groups(ev + cv, eg + [[(r + n, c) for r, c in g] for g in cg], links)
-    tables = report_tables(report.total)
-    tables[0] = counts_table(report.total, hidden[n:])
-    tables.insert(1, entity_table(report, hidden[:n]))
+    """The HOC report's tables, with one protection for all of them (and the template and the extract):
+    the VO counts table's active row is the entity table's total row, the same cells."""
+    prot = vo_protection(report)
+    tables = report_tables(report.total, prot, VO)
+    tables.insert(1, entity_table(report, prot))
     return tables
 
 
 def template_rows(report: Report) -> list[list]:
     """The interim standard template (circular section 6): informal and formal trajectories per entity,
-    entity-crossing included, with anonymity applied."""
+    entity-crossing included, with anonymity applied (the HOC's protection)."""
+    prot = vo_protection(report)
     header = [
         _("Entiteit"),
         _("Code"),
@@ -372,23 +489,18 @@ def template_rows(report: Report) -> list[list]:
         _("Waarvan entiteitsoverschrijdend"),
         _("Totaal"),
     ]
-    raw = [[report.per_entity[e.pk].active[c] for c in ("informeel", "formeel")] for e in report.entities]
-    sums = [a + b for a, b in raw]
-    hidden = fg.suppress_table(
-        [r + [s] for r, s in zip(raw, sums, strict=True)], row_totals=True, col_totals=True
-    )
     out = [header]
-    for e, r, s, h in zip(report.entities, raw, sums, hidden, strict=True):
-        cross = report.per_entity[e.pk].active["entiteitsoverschrijdend"]
+    for e in report.entities:
+        ek = _entity_key(e)
         out.append(
             [
                 e.naam,
                 e.code,
                 e.beleidsdomein,
-                fg.show(r[0], h[0]),
-                fg.show(r[1], h[1]),
-                fg.show(cross),
-                fg.show(s, h[2]),
+                prot.text((ek, "active", "informeel")),
+                prot.text((ek, "active", "formeel")),
+                prot.text((ek, "active", "entiteitsoverschrijdend")),
+                prot.text((ek, "sjabloon")),
             ]
         )
     return out
@@ -397,16 +509,15 @@ def template_rows(report: Report) -> list[list]:
 def extract_rows(report: Report) -> list[list]:
     """Yearly globalised and anonymised extract of the re-integration plans for the preventieadviseur-
     arbeidsarts: per entity, the number of trajectories with measures and the measures by kind."""
+    prot = vo_protection(report)
     labels = dict(Maatregel.Soort.choices)
     header = [_("Entiteit"), _("Code"), _("Trajecten met maatregelen")] + [str(v) for v in labels.values()]
     out = [header]
     for e in report.entities:
-        f = report.per_entity[e.pk]
-        values = [f.measures[k] for k in labels]
-        hidden = fg.suppress_table([values], row_totals=True, col_totals=False)[0]
+        ek = _entity_key(e)
         out.append(
-            [e.naam, e.code, fg.show(f.trajecten_met_maatregel)]
-            + [fg.show(v, h) for v, h in zip(values, hidden, strict=True)]
+            [e.naam, e.code, prot.text((ek, "met_maatregel"))]
+            + [prot.text((ek, "maatregel", k)) for k in labels]
         )
     return out
 
@@ -414,12 +525,13 @@ def extract_rows(report: Report) -> list[list]:
 def rows_table(key: str, title: str, rows: list[list], note: str, text_columns: int) -> Table:
     """Rows with the header first (the template, the extract) as a Table: the first column heads each row."""
     header, *body = rows
+    table_rows = [(str(r[0]), [str(c) for c in r[1:]]) for r in body]
     return Table(
         key,
         title,
         [str(c) for c in header],
-        [(str(r[0]), [str(c) for c in r[1:]]) for r in body],
-        note,
+        table_rows,
+        _marks_note(note, table_rows),
         text_columns=text_columns,
     )
 

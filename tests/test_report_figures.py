@@ -1300,7 +1300,8 @@ def test_a_hidden_zero_shows_the_marker(world):
     ]
 
 
-Sum = tuple[list[fg.Cell], fg.Cell]  # the cells of the parts, and the cell showing their sum
+Cell = tuple[int, int]
+Sum = tuple[list[Cell], Cell]  # the cells of the parts, and the cell showing their sum
 
 
 def sums_of(t: tb.Table, first: int = 0) -> list[Sum]:
@@ -1317,7 +1318,7 @@ def sums_of(t: tb.Table, first: int = 0) -> list[Sum]:
     return sums + [([(first + s, c) for s in subs[:-1]], (first + subs[-1], c)) for c in range(5)]
 
 
-def reader_bounds(shown: list[list[str]], sums: list[Sum]) -> dict[fg.Cell, tuple[float, float]]:
+def reader_bounds(shown: list[list[str]], sums: list[Sum]) -> dict[Cell, tuple[float, float]]:
     """What a reader can tell of each hidden cell ("<5") from the displayed figures alone: bounds
     [lo, hi] from "a hidden cell holds at least 1 person" (suppression never hides a 0, and one marker
     says nothing more of a single cell) and from every shown sum, chained across the sums until stable.
