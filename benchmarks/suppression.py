@@ -39,18 +39,23 @@ def measure(year: int | None = None) -> list[dict]:
     report = fg.build(fg.Periode.year(year))
     out = []
 
-    def row(name: str, prot: dc.Protection) -> None:
+    def row(name: str, prot: dc.Protection, only=None) -> None:
         t0 = time.perf_counter()
-        prot.solve(use_cache=False)
+        if not prot.solved:
+            prot.solve(use_cache=False)
         seconds = time.perf_counter() - t0
-        c = prot.counts()
-        vo = sum(1 for k in prot.secondary if k[0] == tb.VO and prot.cells[k].total)
+        c = prot.counts(only)
+        vo = sum(
+            1 for k in prot.secondary if k[0] == tb.VO and prot.cells[k].total and (only is None or only(k))
+        )
         out.append({"report": name, **c, "vo_totals": vo, "seconds": round(seconds, 2)})
 
     prot = dc.Protection()
     tb.declare_figures(prot, report.total, tb.VO)
     tb.declare_entities(prot, report)
-    row(f"HOC {year} ({len(report.entities)} entities)", prot)
+    row(f"HOC {year} ({len(report.entities)} entities), template, extract", prot)
+    entity_keys = {(sk, "active", c) for sk in tb._entity_rows(report)[1] for c in tb.ENTITY_COLS}
+    row("  of which the HOC table per entity", prot, entity_keys.__contains__)
 
     sized = sorted(
         (e for e in report.entities if report.per_entity[e.pk].active["totaal"]),
@@ -65,7 +70,7 @@ def measure(year: int | None = None) -> list[dict]:
     return out
 
 
-def print_rows(rows: list[dict]) -> None:
+def print_rows(rows: list[dict]) -> list[dict]:
     keys = ("report", "cells", "shown", "primary", "secondary", "secondary_persons", "secondary_totals")
     table = [COLUMNS] + [
         tuple(str(r[k]) for k in keys) + (str(r["vo_totals"]), f"{r['seconds']:.2f}") for r in rows
@@ -78,6 +83,7 @@ def print_rows(rows: list[dict]) -> None:
                 for i, (v, w) in enumerate(zip(line, widths, strict=True))
             )
         )
+    return rows
 
 
 def main(argv=None) -> None:

@@ -190,18 +190,20 @@ class Protection:
         self.solved = True
         return self
 
-    def counts(self) -> dict[str, int]:
-        """Printed cells shown / primary / secondary, and the persons in secondary cells."""
+    def counts(self, only=None) -> dict[str, int]:
+        """Printed cells shown / primary / secondary, and the persons in secondary cells (of the cells for
+        which ``only(key)``, or all)."""
         self._ensure()
-        printed = [k for k, c in self.cells.items() if c.published]
+        printed = [k for k, c in self.cells.items() if c.published and (only is None or only(k))]
         primary = [k for k in printed if self.is_primary(k)]
+        secondary = [k for k in printed if k in self.secondary]
         return {
             "cells": len(printed),
-            "shown": len(printed) - len(primary) - len(self.secondary),
+            "shown": len(printed) - len(primary) - len(secondary),
             "primary": len(primary),
-            "secondary": len(self.secondary),
-            "secondary_persons": sum(self.cells[k].value for k in self.secondary),
-            "secondary_totals": sum(1 for k in self.secondary if self.cells[k].total),
+            "secondary": len(secondary),
+            "secondary_persons": sum(self.cells[k].value for k in secondary),
+            "secondary_totals": sum(1 for k in secondary if self.cells[k].total),
         }
 
 

@@ -6,7 +6,7 @@ formula (or a DDE command), and entity names and other texts are typed in by peo
 
 XLSX for screen readers and filters: every table is a defined Excel table (a header row that Excel and
 assistive technology announce, a name to jump to) under its title, and the sheet "Toelichting" explains
-the markers (<5, —, an empty cell) and the definitions, with each table's note."""
+the markers (<5, ×, —, an empty cell) and the definitions, with each table's note."""
 
 from __future__ import annotations
 
@@ -135,7 +135,7 @@ def to_xlsx(doc: Document, sheets: dict[str, list[Table]] | None = None) -> byte
     taken: set[str] = set()
     for name, tables in sheets.items():
         ws = wb.create_sheet(title=sheet_title(name))
-        ws["A1"] = _("Uitleg bij de tekens (%(m)s, —) en de definities: blad %(s)s.") % {
+        ws["A1"] = _("Uitleg bij de tekens (%(m)s, ×, —) en de definities: blad %(s)s.") % {
             "m": marker(),
             "s": EXPLANATION_SHEET,
         }
