@@ -57,11 +57,11 @@ def markers(shares: bool = False, charts: bool = False) -> list[tuple[str, str]]
         (
             dc.marker(),
             _(
-                "1 tot %(m)s personen. Zo'n kleine cel wordt nooit getoond, en ook niet afgeleid: waar een "
-                "totaal, subtotaal of hetzelfde cijfer in een andere tabel haar zou verraden, is een andere cel "
-                "verborgen (×)."
+                "Minder dan %(n)s personen (1 tot %(m)s). Zo'n kleine cel wordt nooit getoond, en ook niet "
+                "afgeleid: waar een totaal, subtotaal of hetzelfde cijfer in een andere tabel haar zou verraden, "
+                "is een andere cel verborgen (×)."
             )
-            % {"m": n - 1},
+            % {"n": n, "m": n - 1},
         ),
         (
             dc.SECONDARY,
