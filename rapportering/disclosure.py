@@ -44,7 +44,7 @@ TOTAL_COST = (
     1000  # a total or subtotal costs this many times its persons: hidden only when nothing else helps
 )
 _EPS = 1e-6
-ALGORITHM = 1  # part of the cache key: raise it when the choice of cells changes
+ALGORITHM = 2  # part of the cache key: raise it when the choice of cells changes
 
 Key = Hashable
 
@@ -282,11 +282,14 @@ class _Solver:
             lo, hi = self.domain(s)
             pinned = bool(self.eq_of[s])
             return (self.value[s], self.value[s]) if pinned else (lo, np.inf if hi is None else hi)
-        a, b = self._system(cells)
         bnds = [
             self.domain(j) if self.free(j) or j == s else (float(self.t), None)
             for j in cells  # (with all_hidden, a shown non-zero cell would be "×": at least T)
         ]
+        eqs = {e for j in cells for e in self.eq_of[j]}
+        if len(eqs) == 1:  # one sum (e.g. a column of the extract): its bounds need no linear program
+            return self._one_sum(s, cells, bnds, *self.rows[eqs.pop()])
+        a, b = self._system(cells)
         c = np.zeros(len(cells))
         c[cells.index(s)] = 1.0
         out = []
@@ -296,6 +299,25 @@ class _Solver:
             )
             out.append(sign * res.fun if res.status == 0 else (np.inf * -sign if res.status == 3 else np.nan))
         return out[0], out[1]
+
+    def _one_sum(self, s: int, cells: list[int], bnds, total: int, parts: list[int]) -> tuple[float, float]:
+        """Bounds of cell s when the unknown ``cells`` meet in one sum only (total = sum of parts)."""
+        sign = {total: 1.0, **{p: -1.0 for p in parts}}
+        dom = dict(zip(cells, bnds, strict=True))
+        rhs = -sum(sign[j] * self.value[j] for j in sign if j not in dom)
+        low = high = 0.0  # the range of the other unknowns' signed sum
+        for j in cells:
+            if j == s:
+                continue
+            lo, hi = dom[j]
+            hi = np.inf if hi is None else hi
+            a, b = sign[j] * lo, sign[j] * hi
+            low, high = low + min(a, b), high + max(a, b)
+        lo_s, hi_s = dom[s]
+        hi_s = np.inf if hi_s is None else hi_s
+        if sign[s] > 0:  # x_s = rhs - others
+            return max(lo_s, rhs - high), min(hi_s, rhs - low)
+        return max(lo_s, low - rhs), min(hi_s, high - rhs)  # -x_s = rhs - others
 
     def protect(self, s: int, goal: float) -> bool:
         """Hide the cheapest cells that let cell s move to ``goal`` with every printed sum unchanged."""

@@ -315,3 +315,18 @@ def test_generated_vo_data_passes_the_audit():
     entity = tb.entity_table(report)
     first = report.entities[0]
     assert entity.rows[0][1] == [hoc.text((("e", first.pk), "active", col)) for col in tb.ENTITY_COLS]
+
+
+@pytest.mark.parametrize("values", [(3, 2, 10, 15), (1, 1, 9, 11), (4, 4, 9, 17), (2, 3, 0, 5)])
+def test_one_sum_bounds_match_the_linear_program(values):
+    # a component of cells that meet in one sum only is bounded without a linear program (the extract's
+    # columns): the same bounds as the reader's
+    p = dc.Protection()
+    for k, v in zip("abct", values, strict=True):
+        p.cell(k, v, total=k == "t")
+    p.equation("t", ["a", "b", "c"])
+    solver = dc._Solver(p)
+    texts = {k: LT if solver.hidden[solver.index[k]] else str(p.cells[k].value) for k in "abct"}
+    expected = reader_bounds(texts, p.equations)
+    for k, (lo, hi) in expected.items():
+        assert solver.bounds(solver.index[k]) == pytest.approx((lo, hi)), k
