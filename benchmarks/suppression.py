@@ -51,8 +51,10 @@ def measure(year: int | None = None) -> list[dict]:
         out.append({"report": name, **c, "vo_totals": vo, "seconds": round(seconds, 2)})
 
     prot = dc.Protection()
-    tb.declare_figures(prot, report.total, tb.VO)
-    tb.declare_entities(prot, report)
+    for declare in tb.FIGURES_DECLARATIONS:
+        declare(prot, report.total, tb.VO)
+    for declare in tb.VO_DECLARATIONS:
+        declare(prot, report)
     row(f"HOC {year} ({len(report.entities)} entities), template, extract", prot)
     entity_keys = {(sk, "active", c) for sk in tb._entity_rows(report)[1] for c in tb.ENTITY_COLS}
     row("  of which the HOC table per entity", prot, entity_keys.__contains__)
@@ -65,7 +67,8 @@ def measure(year: int | None = None) -> list[dict]:
         for label, e in (("large", sized[0]), ("middle", sized[len(sized) // 2]), ("small", sized[-1])):
             f = report.per_entity[e.pk]
             prot = dc.Protection()
-            tb.declare_figures(prot, f, tb.EOC)
+            for declare in tb.FIGURES_DECLARATIONS:
+                declare(prot, f, tb.EOC)
             row(f"EOC {label} {e.code} ({f.active['totaal']} active)", prot)
     return out
 

@@ -24,6 +24,12 @@ The rules (threshold T = ``settings.REPORT_MIN_CELL``):
   small cells suffices.
 
 Shares and durations derived from a hidden count are hidden with it (``×``: no figure is claimed).
+
+A new table in a report: declare its counts and sums in a function registered in
+``rapportering.tables.FIGURES_DECLARATIONS`` (per group of trajectories) or ``VO_DECLARATIONS`` (VO-wide
+only), and print ``figures_protection(f).text(key)`` / ``vo_protection(report).text(key)``. Use the same
+key for a figure another table prints already; declare a count a reader can subtract from a printed
+whole with ``subset`` (the difference is a cell too).
 """
 
 from __future__ import annotations

@@ -146,13 +146,23 @@ def declare_figures(prot: dc.Protection, f: Figures, sc) -> None:
 EOC = "eoc"
 VO = "vo"
 
+# How a table joins the protection: the function that builds it reads its counts from the report's
+# Protection (``prot.text(key)``, ``prot.value(key)``, ``prot.share(part, whole)``), and a function that
+# declares those keys and their sums is added here. Declared once, they are solved with every other table of
+# the report, so a figure it shares with another table (the same key) is shown or hidden alike.
+# fn(prot, figures, scope): for every report (EOC: scope EOC; HOC: report.total with scope VO).
+FIGURES_DECLARATIONS: list = []
+# fn(prot, report): VO-wide only (the HOC, the template, the extract).
+VO_DECLARATIONS: list = []
+
 
 def figures_protection(f: Figures) -> dc.Protection:
     """The protection of one group's report (an entity's EOC report), solved once per Figures object."""
     prot = f.__dict__.get("_protection")
     if prot is None:
         prot = dc.Protection()
-        declare_figures(prot, f, EOC)
+        for declare in FIGURES_DECLARATIONS:
+            declare(prot, f, EOC)
         f.__dict__["_protection"] = prot.solve()
     return prot
 
@@ -417,14 +427,20 @@ def declare_entities(prot: dc.Protection, report: Report) -> None:
     prot.equation((VO, "met_maatregel"), [(_entity_key(e), "met_maatregel") for e in report.entities])
 
 
+FIGURES_DECLARATIONS.append(declare_figures)
+VO_DECLARATIONS.append(declare_entities)
+
+
 def vo_protection(report: Report) -> dc.Protection:
     """The VO-wide report's protection (HOC, interim template and extract: the same figures), solved once
     per Report object."""
     prot = report.__dict__.get("_protection")
     if prot is None:
         prot = dc.Protection()
-        declare_figures(prot, report.total, VO)
-        declare_entities(prot, report)
+        for declare in FIGURES_DECLARATIONS:
+            declare(prot, report.total, VO)
+        for declare in VO_DECLARATIONS:
+            declare(prot, report)
         report.__dict__["_protection"] = prot.solve()
     return prot
 
