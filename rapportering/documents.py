@@ -4,7 +4,7 @@ same document, so both carry the same definitions and the same explanation of th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,9 @@ from entiteiten.models import Entiteit
 
 from . import disclosure as dc
 from .figures import Report
-from .tables import Table, extract_table, tables_for, template_table
+from .findings import Finding
+from .sections import report_content
+from .tables import Table, effort_table, extract_table, template_table
 
 
 @dataclass
@@ -24,6 +26,7 @@ class Document:
     tables: list[Table]
     explanations: list[tuple[str, str]] = field(default_factory=list)  # (term, text), in reading order
     landscape: bool = False  # wide tables (one column per kind of measure) print on landscape pages
+    findings: list[Finding] = field(default_factory=list)  # key findings: the first page after the cover
 
     @property
     def full_title(self) -> str:
@@ -92,8 +95,10 @@ def markers(shares: bool = False, charts: bool = False) -> list[tuple[str, str]]
     return out
 
 
-def report_document(report: Report, entiteit: Entiteit | None) -> Document:
-    """An entity's EOC report, or the VO-wide HOC report when ``entiteit`` is None."""
+def report_document(report: Report, entiteit: Entiteit | None, previous: Report | None = None) -> Document:
+    """An entity's EOC report, or the VO-wide HOC report when ``entiteit`` is None; with ``previous`` (the
+    same period a year earlier) the key findings and a table compare with it."""
+    content = report_content(report, entiteit, previous)
     explanations = [
         (
             _("Doel"),
@@ -113,16 +118,18 @@ def report_document(report: Report, entiteit: Entiteit | None) -> Document:
             _("Re-integratie: rapport voor het Entiteitsoverlegcomité"),
             entiteit.naam,
             report,
-            tables_for(report, entiteit),
+            content.tables,
             explanations,
+            findings=content.findings,
         )
     return Document(
         "HOC",
         _("Re-integratie: VO-brede rapportering voor het Hoog Overlegcomité"),
         _("Alle entiteiten van de Vlaamse overheid"),
         report,
-        tables_for(report, None),
+        content.tables,
         explanations,
+        findings=content.findings,
     )
 
 
@@ -133,14 +140,15 @@ def template_document(report: Report) -> Document:
         _("Re-integratie: standaardsjabloon aantallen per entiteit"),
         _("Alle entiteiten van de Vlaamse overheid"),
         report,
-        [template_table(report)],
+        [template_table(report), effort_table(report)],
         [
             (
                 _("Doel"),
                 _(
                     "In afwachting van de VO-brede tool rapporteerden de entiteiten jaarlijks aan AgO over het "
-                    "aantal informele en formele re-integratietrajecten, entiteitsoverschrijdende inbegrepen "
-                    "(omzendbrief, punt 6). Dit standaardsjabloon geeft die aantallen per entiteit uit de tool."
+                    "aantal informele en formele re-integratietrajecten, entiteitsoverschrijdende inbegrepen, "
+                    "en over hun globale inspanningen (omzendbrief, punt 6). Dit standaardsjabloon geeft die "
+                    "aantallen en inspanningen per entiteit uit de tool."
                 ),
             ),
             _active(),
@@ -150,12 +158,15 @@ def template_document(report: Report) -> Document:
     )
 
 
-def extract_document(report: Report) -> Document:
-    """The yearly anonymised extract of the re-integration plans for the preventieadviseur-arbeidsarts."""
+def extract_document(report: Report, entiteit: Entiteit | None = None) -> Document:
+    """The yearly anonymised extract of the re-integration plans for the preventieadviseur-arbeidsarts:
+    VO-wide (AgO), or one entity's (requested by its HR: circular, "door de entiteit"), suppressed alike."""
+    if entiteit is not None:
+        report = replace(report, entities=[entiteit])
     return Document(
         _("Extract"),
         _("Re-integratie: geanonimiseerd extract van de re-integratieplannen"),
-        _("Voor de preventieadviseur-arbeidsarts"),
+        _("Voor de preventieadviseur-arbeidsarts") + (f" – {entiteit.naam}" if entiteit is not None else ""),
         report,
         [extract_table(report)],
         [

@@ -27,6 +27,7 @@ from .documents import Document
 from .tables import Table
 
 EXPLANATION_SHEET = "Toelichting"
+FINDINGS_SHEET = "Kernbevindingen"
 
 
 def table_rows(tables: list[Table]) -> list[list[str]]:
@@ -133,6 +134,14 @@ def to_xlsx(doc: Document, sheets: dict[str, list[Table]] | None = None) -> byte
     wb = Workbook()
     wb.remove(wb.active)
     taken: set[str] = set()
+    if doc.findings:  # the key findings first, each with the figure it rests on (rapportering.findings)
+        ws = wb.create_sheet(title=FINDINGS_SHEET)
+        body = [[f.text, f.basis] for f in doc.findings]
+        _add_table(ws, 1, FINDINGS_SHEET, [_("Bevinding"), _("Steunt op")], body, taken)
+        ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 100, 60
+        for line in ws.iter_rows(min_row=3, max_col=2):
+            for cell in line:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
     for name, tables in sheets.items():
         ws = wb.create_sheet(title=sheet_title(name))
         ws["A1"] = _("Uitleg bij de tekens (%(m)s, ×, —) en de definities: blad %(s)s.") % {

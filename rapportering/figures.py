@@ -32,6 +32,7 @@ from entiteiten.models import Entiteit
 from trajecten import deadlines as dl
 from trajecten.evaluation import facts_of
 from trajecten.models import (
+    Aanmelding,
     Betrokkenheid,
     Gesprek,
     Herval,
@@ -92,6 +93,11 @@ class Metrics:
     relapse_3m: bool = False
     relapse_12m: bool = False
     actors: frozenset[str] = frozenset()
+    # issue 12 (figures_more): formal course, entity-crossing intake, the entity's global efforts
+    kb_terms: tuple[str, ...] = ()
+    aanmeldingen: tuple[str, ...] = ()
+    coach_id: int | None = None
+    gesprekken: int = 0
 
 
 class _Row(SimpleNamespace):
@@ -113,6 +119,7 @@ _PARTS = (
     (Herval, "herval_set", ("hervat_op", "datum", "hervatting_vorm")),
     (Betrokkenheid, "betrokkenheid_set", ("actor", "vanaf", "toestemming_ingetrokken_op")),
     (Onderzoek, "onderzoek_set", ("datum", "soort")),
+    (Aanmelding, "aanmeldingen", ("status", "aangemeld_op", "beslist_op", "doelentiteit_op")),
 )
 
 
@@ -214,6 +221,7 @@ def metrics_of(t: Traject, periode: Periode, mandatory_from: date | None) -> Met
         relapses = [h.datum for h in t.herval_set.all() if h.hervat_op == first]
         m.relapse_3m = any(r <= dl.add_months(first, 3) for r in relapses)
         m.relapse_12m = any(r <= dl.add_months(first, 12) for r in relapses)
+    more_metrics(t, periode, m)
     return m
 
 
@@ -254,6 +262,13 @@ class Figures:
     relapse: Counter = field(default_factory=Counter)
     actors: Counter = field(default_factory=Counter)
     persons: int = 0
+    # issue 12 (see aggregate_more)
+    formal_terms: Counter = field(default_factory=Counter)
+    outcomes_formeel: Counter = field(default_factory=Counter)
+    outcomes_crossing: Counter = field(default_factory=Counter)
+    aanmeldingen: Counter = field(default_factory=Counter)
+    coaches: int = 0
+    gesprekken: int = 0
 
 
 def aggregate(metrics: list[Metrics]) -> Figures:
@@ -296,6 +311,7 @@ def aggregate(metrics: list[Metrics]) -> Figures:
             f.relapse["returns"] += 1
             f.relapse["within_3m"] += int(m.relapse_3m)
             f.relapse["within_12m"] += int(m.relapse_12m)
+    aggregate_more(f, metrics)
     f.duration = Duration.of(durations)
     f.duration_early = Duration.of(early)
     f.duration_late = Duration.of(late)
@@ -395,3 +411,62 @@ def report_from_dict(d: dict) -> Report:
         per_domain={k: figures_from_dict(v) for k, v in d["per_domain"].items()},
         generated_on=date.fromisoformat(d["generated_on"]),
     )
+
+
+# --- issue 12: the course of formal trajectories, entity-crossing intake, global efforts -------------
+
+KB_TERMS = (dl.FORMEEL_BEOORDELING, dl.FORMEEL_PLAN, dl.FORMEEL_ANTWOORD)
+ON_TIME, LATE = "tijdig", "niet_tijdig"
+
+
+def kb_term_results(facts: dl.TrajectFacts, periode: Periode, as_of: date) -> tuple[str, ...]:
+    """The KB terms of a formal trajectory whose term ended in the period, as "<code>.<tijdig|niet_tijdig>"
+    (met on or before the due date, or met late or not met by ``as_of``). Terms still running at
+    ``as_of`` (e.g. the trajectory closed before) do not count. Pure: facts and dates in."""
+    ev = dl.evaluate(replace(facts, closed_on=None), as_of)
+    out = []
+    for ms in ev.milestones:
+        if ms.code not in KB_TERMS or ms.due not in periode or ms.state not in (dl.MET, dl.MISSED):
+            continue
+        out.append(f"{ms.code}.{ON_TIME if ms.state == dl.MET and not ms.late else LATE}")
+    return tuple(out)
+
+
+def aanmelding_status_on(a, day: date) -> str:
+    """The status an AgO request had at the end of ``day`` (from its dates: a past year's report says what
+    was known then). Pure."""
+    S = Aanmelding.Status
+    if a.status == S.GEWEIGERD and a.beslist_op is not None and a.beslist_op <= day:
+        return S.GEWEIGERD
+    if a.doelentiteit_op is not None and a.doelentiteit_op <= day:
+        return S.DOELENTITEIT_GEVONDEN
+    if a.status != S.AANGEMELD and a.beslist_op is not None and a.beslist_op <= day:
+        return S.AANVAARD
+    return S.AANGEMELD
+
+
+def more_metrics(t: Traject, periode: Periode, m: Metrics) -> None:
+    """Issue 12's per-trajectory metrics (called at the end of ``metrics_of``)."""
+    if not m.active:
+        return
+    m.coach_id = t.coach_id
+    m.gesprekken = sum(1 for g in t.gesprek_set.all() if g.datum in periode)
+    m.aanmeldingen = tuple(
+        aanmelding_status_on(a, periode.end) for a in t.aanmeldingen.all() if a.aangemeld_op in periode
+    )
+    if t.soort == Traject.Soort.FORMEEL and t.d0:
+        as_of = min(periode.end, t.afgesloten_op or periode.end)
+        m.kb_terms = kb_term_results(facts_of(t), periode, as_of)
+
+
+def aggregate_more(f: Figures, metrics: list[Metrics]) -> None:
+    """Issue 12's aggregation (called from ``aggregate``)."""
+    for m in metrics:
+        f.formal_terms.update(m.kb_terms)
+        f.aanmeldingen.update(m.aanmeldingen)
+        f.gesprekken += m.gesprekken
+        if m.outcome and "formeel" in m.types:
+            f.outcomes_formeel[m.outcome] += 1
+        if m.outcome and "entiteitsoverschrijdend" in m.types:
+            f.outcomes_crossing[m.outcome] += 1
+    f.coaches = len({m.coach_id for m in metrics if m.coach_id is not None})

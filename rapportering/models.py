@@ -52,8 +52,11 @@ class Rapport(models.Model):
         verbose_name_plural = _("rapporten")
         ordering = ["-jaar", "soort", "entiteit__naam"]
         constraints = [
+            # An EOC report has an entity; an extract may have one (HR's request for its own entity's
+            # preventieadviseur-arbeidsarts) or not (AgO's VO-wide one); the other reports have none.
             models.CheckConstraint(
                 condition=Q(soort__startswith="eoc", entiteit__isnull=False)
+                | Q(soort__startswith="extract")
                 | (~Q(soort__startswith="eoc") & Q(entiteit__isnull=True)),
                 name="eoc_heeft_entiteit",
             )

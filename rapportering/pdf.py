@@ -24,7 +24,8 @@ from . import charts
 from . import figures as fg
 from .documents import Document, report_document
 from .figures import Periode, Report
-from .tables import Table, tables_for
+from .sections import report_content
+from .tables import Table
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -41,9 +42,9 @@ def table_sections(tables: list[Table]) -> list[dict]:
     ]
 
 
-def sections(report: Report, entiteit: Entiteit | None) -> list[dict]:
-    """The sections of an entity's report, or of the VO-wide one when ``entiteit`` is None."""
-    return table_sections(tables_for(report, entiteit))
+def sections(report: Report, entiteit: Entiteit | None, previous: Report | None = None) -> list[dict]:
+    """The table sections of an entity's report, or of the VO-wide one when ``entiteit`` is None."""
+    return table_sections(report_content(report, entiteit, previous).tables)
 
 
 def css_string(text: str) -> SafeString:
@@ -59,7 +60,8 @@ def render(doc: Document) -> bytes:
     from . import pdftags
 
     secs = table_sections(doc.tables)
-    toc = [{"id": "s-toelichting", "title": _("Toelichting")}]
+    toc = [{"id": "s-kernbevindingen", "title": _("Kernbevindingen")}] if doc.findings else []
+    toc += [{"id": "s-toelichting", "title": _("Toelichting")}]
     toc += [{"id": s["id"], "title": s["table"].title} for s in secs]
     html = render_to_string(
         "rapportering/pdf.html",
@@ -78,8 +80,10 @@ def render(doc: Document) -> bytes:
 
 
 def render_eoc_pdf(entiteit: Entiteit, year: int, generated_on: date | None = None) -> bytes:
-    return render(report_document(fg.build(Periode.year(year), [entiteit], generated_on), entiteit))
+    build = partial(fg.build, entiteiten=[entiteit], generated_on=generated_on)
+    return render(report_document(build(Periode.year(year)), entiteit, build(Periode.year(year - 1))))
 
 
 def render_hoc_pdf(year: int, generated_on: date | None = None) -> bytes:
-    return render(report_document(fg.build(Periode.year(year), None, generated_on), None))
+    build = partial(fg.build, generated_on=generated_on)
+    return render(report_document(build(Periode.year(year)), None, build(Periode.year(year - 1))))

@@ -15,7 +15,7 @@ from . import pdf
 from .documents import extract_document, report_document, template_document
 from .exports import table_rows, to_csv, to_xlsx
 from .models import Cijferset, Rapport
-from .tables import extract_table, tables_for, template_rows, template_table, vo_protection
+from .tables import effort_rows, template_rows, vo_protection
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ HOC_KINDS = [
     Rapport.Soort.EXTRACT_XLSX,
 ]
 EOC_KINDS = [Rapport.Soort.EOC_PDF, Rapport.Soort.EOC_XLSX]
+EXTRACT_KINDS = [Rapport.Soort.EXTRACT_PDF, Rapport.Soort.EXTRACT_XLSX]
 
 
 def request_year(year: int, user, entiteiten: list[Entiteit] | None = None) -> list[Rapport]:
@@ -44,32 +45,52 @@ def request_year(year: int, user, entiteiten: list[Entiteit] | None = None) -> l
     return Rapport.objects.bulk_create(rows)
 
 
-def content_for(r: Rapport, report: fg.Report) -> bytes:
-    """The file of one report, from the year's figures (computed once per batch)."""
+def request_extract(year: int, user, entiteit: Entiteit) -> list[Rapport]:
+    """Queue one entity's anonymised extract for its preventieadviseur-arbeidsarts (HR: "door de
+    entiteit", circular section 5)."""
+    return Rapport.objects.bulk_create(
+        [Rapport(soort=k, jaar=year, entiteit=entiteit, aangevraagd_door=user) for k in EXTRACT_KINDS]
+    )
+
+
+def content_for(r: Rapport, report: fg.Report, previous: fg.Report | None = None) -> bytes:
+    """The file of one report, from the year's figures (computed once per batch) and the previous year's
+    (for the comparison in the EOC and HOC reports)."""
     S = Rapport.Soort
     if r.soort in (S.HOC_PDF, S.HOC_XLSX):
-        hoc = report_document(report, None)
+        hoc = report_document(report, None, previous)
         if r.soort == S.HOC_PDF:
             return pdf.render(hoc)
-        return to_xlsx(hoc, {"HOC": hoc.tables, "Standaardsjabloon": [template_table(report)]})
+        return to_xlsx(hoc, {"HOC": hoc.tables, "Standaardsjabloon": template_document(report).tables})
     if r.soort == S.HOC_CSV:
-        return to_csv(table_rows(tables_for(report, None)))
+        return to_csv(table_rows(report_document(report, None, previous).tables))
     if r.soort == S.SJABLOON_PDF:
         return pdf.render(template_document(report))
     if r.soort == S.SJABLOON_XLSX:
-        return to_xlsx(template_document(report), {"Standaardsjabloon": [template_table(report)]})
+        sjabloon = template_document(report)
+        return to_xlsx(sjabloon, {"Standaardsjabloon": sjabloon.tables})
     if r.soort == S.SJABLOON_CSV:
-        return to_csv(template_rows(report))
+        return to_csv(template_rows(report) + [[]] + effort_rows(report))
     if r.soort == S.EXTRACT_PDF:
-        return pdf.render(extract_document(report))
+        return pdf.render(extract_document(report, r.entiteit))
     if r.soort == S.EXTRACT_XLSX:
-        return to_xlsx(extract_document(report), {"Extract arbeidsarts": [extract_table(report)]})
+        extract = extract_document(report, r.entiteit)
+        return to_xlsx(extract, {"Extract arbeidsarts": extract.tables})
     if r.soort == S.EOC_PDF:
-        return pdf.render(report_document(report, r.entiteit))
+        return pdf.render(report_document(report, r.entiteit, previous))
     if r.soort == S.EOC_XLSX:
-        eoc = report_document(report, r.entiteit)
+        eoc = report_document(report, r.entiteit, previous)
         return to_xlsx(eoc, {r.entiteit.code: eoc.tables})
     raise ValueError(r.soort)
+
+
+NEEDS_PREVIOUS = {
+    Rapport.Soort.HOC_PDF,
+    Rapport.Soort.HOC_XLSX,
+    Rapport.Soort.HOC_CSV,
+    Rapport.Soort.EOC_PDF,
+    Rapport.Soort.EOC_XLSX,
+}
 
 
 def generate(ids: list[int]) -> dict:
@@ -80,9 +101,11 @@ def generate(ids: list[int]) -> dict:
     for r in todo:
         Rapport.objects.filter(pk=r.pk).update(status=Rapport.Status.BEZIG)
         try:
-            if r.jaar not in reports:
-                reports[r.jaar] = fg.build(fg.Periode.year(r.jaar))
-            data = content_for(r, reports[r.jaar])
+            years = [r.jaar, r.jaar - 1] if r.soort in NEEDS_PREVIOUS else [r.jaar]
+            for year in years:
+                if year not in reports:
+                    reports[year] = fg.build(fg.Periode.year(year))
+            data = content_for(r, *[reports[y] for y in years])
             with transaction.atomic():
                 r.bestand.save(r.bestandsnaam, ContentFile(data), save=False)
                 r.status, r.klaar_op, r.fout = Rapport.Status.KLAAR, timezone.now(), ""

@@ -10,6 +10,7 @@ from entiteiten.models import Entiteit
 from trajecten.models import Betrokkenheid, Maatregel, Traject
 
 from . import disclosure as dc
+from . import figures as fg
 from .figures import Figures, Report
 
 TYPE_LABELS = {
@@ -156,19 +157,29 @@ FIGURES_DECLARATIONS: list = []
 VO_DECLARATIONS: list = []
 
 
-def figures_protection(f: Figures) -> dc.Protection:
-    """The protection of one group's report (an entity's EOC report), solved once per Figures object."""
-    prot = f.__dict__.get("_protection")
-    if prot is None:
+def protection_of(f: Figures) -> tuple[dc.Protection, str]:
+    """The protection that covers a group's figures, with the scope of their keys: the VO-wide one for a
+    report's total once ``vo_protection`` made it, else the group's own (an entity's EOC report), solved
+    once per Figures object."""
+    memo = f.__dict__.get("_protection")
+    if memo is None:
         prot = dc.Protection()
         for declare in FIGURES_DECLARATIONS:
             declare(prot, f, EOC)
-        f.__dict__["_protection"] = prot.solve()
-    return prot
+        memo = f.__dict__["_protection"] = (prot.solve(), EOC)
+    return memo
 
 
-def counts_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Table:
-    prot = prot or figures_protection(f)
+def figures_protection(f: Figures) -> dc.Protection:
+    return protection_of(f)[0]
+
+
+def _ps(f: Figures, prot: dc.Protection | None, sc) -> tuple[dc.Protection, str]:
+    return (prot, sc or EOC) if prot is not None else protection_of(f)
+
+
+def counts_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> Table:
+    prot, sc = _ps(f, prot, sc)
     rows = [(label, [prot.text((sc, key, c)) for c in COUNT_COLS]) for key, label in _count_labels()]
     chart = [(TYPE_LABELS[c], prot.value((sc, "active", c))) for c in COUNT_COLS if c != "totaal"]
     return Table(
@@ -184,8 +195,8 @@ def counts_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Table
     )
 
 
-def timeliness_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Table:
-    prot = prot or figures_protection(f)
+def timeliness_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> Table:
+    prot, sc = _ps(f, prot, sc)
 
     def k(name):
         return (sc, "tijdig", name)
@@ -233,8 +244,8 @@ def timeliness_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> T
     )
 
 
-def measures_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Table:
-    prot = prot or figures_protection(f)
+def measures_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> Table:
+    prot, sc = _ps(f, prot, sc)
     labels = dict(Maatregel.Soort.choices)
     rows, chart = _counted(
         prot, [(str(labels[k]), (sc, "maatregel", k)) for k in labels], (sc, "maatregel", "totaal")
@@ -251,8 +262,8 @@ def measures_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Tab
     )
 
 
-def outcomes_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Table:
-    prot = prot or figures_protection(f)
+def outcomes_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> Table:
+    prot, sc = _ps(f, prot, sc)
     labels = dict(Traject.Uitkomst.choices)
     rows, chart = _counted(
         prot, [(str(labels[k]), (sc, "uitkomst", k)) for k in labels], (sc, "uitkomst", "totaal")
@@ -268,8 +279,8 @@ def outcomes_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Tab
     )
 
 
-def duration_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Table:
-    prot = prot or figures_protection(f)
+def duration_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> Table:
+    prot, sc = _ps(f, prot, sc)
     groups_of = _durations(f)
 
     def row(label, i):
@@ -318,8 +329,8 @@ def duration_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Tab
     )
 
 
-def relapse_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Table:
-    prot = prot or figures_protection(f)
+def relapse_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> Table:
+    prot, sc = _ps(f, prot, sc)
 
     def k(name):
         return (sc, "herval", name)
@@ -343,8 +354,8 @@ def relapse_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Tabl
     )
 
 
-def actors_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Table:
-    prot = prot or figures_protection(f)
+def actors_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> Table:
+    prot, sc = _ps(f, prot, sc)
     labels = dict(Betrokkenheid.Actor.choices)
     rows, chart = _counted(prot, [(str(labels[k]), (sc, "actor", k)) for k in labels])
     return Table(
@@ -364,8 +375,8 @@ def actors_table(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> Table
     )
 
 
-def report_tables(f: Figures, prot: dc.Protection | None = None, sc=EOC) -> list[Table]:
-    prot = prot or figures_protection(f)
+def report_tables(f: Figures, prot: dc.Protection | None = None, sc=None) -> list[Table]:
+    prot, sc = _ps(f, prot, sc)
     return [
         table(f, prot, sc)
         for table in (
@@ -417,7 +428,9 @@ def declare_entities(prot: dc.Protection, report: Report) -> None:
     for domain, ents in domains.items():
         dk = ("d", domain)
         for c in ENTITY_COLS:
-            prot.cell((dk, "active", c), report.per_domain[domain].active[c], total=True)
+            sub = report.per_domain.get(domain)  # (a hand-made report may leave its domains out)
+            value = sub.active[c] if sub else sum(report.per_entity[e.pk].active[c] for e in ents)
+            prot.cell((dk, "active", c), value, total=True)
             prot.equation((dk, "active", c), [(_entity_key(e), "active", c) for e in ents])
         prot.equation((dk, "active", "totaal"), [(dk, "active", c) for c in COUNT_COLS[:3]])
     for c in ENTITY_COLS:
@@ -442,6 +455,7 @@ def vo_protection(report: Report) -> dc.Protection:
         for declare in VO_DECLARATIONS:
             declare(prot, report)
         report.__dict__["_protection"] = prot.solve()
+        report.total.__dict__["_protection"] = (prot, VO)
     return prot
 
 
@@ -574,6 +588,248 @@ def extract_table(report: Report) -> Table:
         _(
             "Maatregelen uit stappenplannen die in de periode werden opgemaakt, per soort, en het aantal "
             "trajecten met minstens één maatregel. Een traject kan maatregelen van meerdere soorten hebben."
+        ),
+        text_columns=1,  # code
+    )
+
+
+# --- issue 12: timeliness per entity, the course of formal and entity-crossing trajectories, efforts ---
+# (rapportering.sections puts them in the reports and the dashboard; anonymity: the report's Protection)
+
+
+ENTITY_TIMELINESS = ("eligible", "gesprek_2m", "positive", "stappenplan_2m")
+
+
+def declare_entity_timeliness(prot: dc.Protection, report: Report) -> None:
+    """HOC: per entity the informal trajectories started and those with a positive assessment (printed),
+    and those with a first conversation / a stappenplan within 2 months (printed as a share of them, so
+    as good as printed); each column adds up to the VO total."""
+    for e in report.entities:
+        t, ek = report.per_entity[e.pk].timeliness, _entity_key(e)
+        for name in ENTITY_TIMELINESS:
+            prot.cell((ek, "tijdig", name), t[name])
+        prot.subset((ek, "tijdig", "eligible"), (ek, "tijdig", "gesprek_2m"), (ek, "tijdig-rest", "2m"))
+        prot.subset((ek, "tijdig", "positive"), (ek, "tijdig", "stappenplan_2m"), (ek, "tijdig-rest", "plan"))
+    for name in ENTITY_TIMELINESS:
+        prot.equation((VO, "tijdig", name), [(_entity_key(e), "tijdig", name) for e in report.entities])
+
+
+def entity_timeliness_table(report: Report) -> Table:
+    """HOC: per entity, the informal trajectories that started in the period, the share with a first
+    conversation within 2 months, and the share with a stappenplan within 2 months of a positive
+    assessment, and the VO total (the HOC's protection: the columns add up to it)."""
+    prot = vo_protection(report)
+    scopes = [_entity_key(e) for e in report.entities] + [VO]
+    labels = [e.naam for e in report.entities] + [_("Totaal Vlaamse overheid")]
+    rows = []
+    for label, sk in zip(labels, scopes, strict=True):
+
+        def k(name, sk=sk):
+            return (sk, "tijdig", name)
+
+        rows.append(
+            (
+                label,
+                [
+                    prot.text(k("eligible")),
+                    prot.share(k("gesprek_2m"), k("eligible")),
+                    prot.text(k("positive")),
+                    prot.share(k("stappenplan_2m"), k("positive")),
+                ],
+            )
+        )
+    return Table(
+        "tijdigheid_per_entiteit",
+        _("Tijdigheid per entiteit"),
+        [
+            _("Entiteit"),
+            _("Informele trajecten gestart"),
+            _("Eerste gesprek binnen 2 maanden"),
+            _("Met een positieve inschatting"),
+            _("Stappenplan binnen 2 maanden"),
+        ],
+        rows,
+        _marks_note(
+            _(
+                "Aandelen zoals in de tabel Tijdigheid: het eerste gesprek tegenover de informele trajecten met "
+                "een D0 die in de periode startten, het stappenplan tegenover die met een positieve inschatting."
+            ),
+            rows,
+        ),
+        subtotal_rows={len(rows) - 1},
+    )
+
+
+def _kb_labels():
+    labels = [
+        _("Re-integratiebeoordeling binnen 49 dagen na de aanvraag"),
+        _("Re-integratieplan of gemotiveerd verslag binnen 63 dagen (of 6 maanden) na de beoordeling"),
+        _("Antwoord van het personeelslid binnen 14 dagen na het plan"),
+    ]
+    return list(zip(fg.KB_TERMS, labels, strict=True))  # beoordeling, plan, antwoord
+
+
+def declare_course(prot: dc.Protection, f: Figures, sc) -> None:
+    """The course of formal and entity-crossing trajectories: per KB term the terms that ended and those
+    met on time (a part of them); the outcomes of closed formal and entity-crossing trajectories with
+    their totals (= the closed ones of that kind in the counts table); the requests to AgO by status."""
+    for code in fg.KB_TERMS:
+        on_time = f.formal_terms[f"{code}.{fg.ON_TIME}"]
+        prot.cell((sc, "kb", code), on_time + f.formal_terms[f"{code}.{fg.LATE}"], total=True)
+        prot.cell((sc, "kb-tijdig", code), on_time)
+        prot.subset((sc, "kb", code), (sc, "kb-tijdig", code), (sc, "kb-rest", code))
+    for name, counts, closed in (
+        ("uitkomst-formeel", f.outcomes_formeel, "formeel"),
+        ("uitkomst-overschrijdend", f.outcomes_crossing, "entiteitsoverschrijdend"),
+    ):
+        kinds = Traject.Uitkomst.values
+        for k in kinds:
+            prot.cell((sc, name, k), counts[k])
+        prot.cell((sc, name, "totaal"), sum(counts[k] for k in kinds), total=True)
+        prot.equation((sc, name, "totaal"), [(sc, name, k) for k in kinds])
+        prot.equation((sc, name, "totaal"), [(sc, "closed", closed)])
+    from trajecten.models import Aanmelding
+
+    for k in Aanmelding.Status.values:
+        prot.cell((sc, "aanmelding", k), f.aanmeldingen[k])
+    prot.cell(
+        (sc, "aanmelding", "totaal"), sum(f.aanmeldingen[k] for k in Aanmelding.Status.values), total=True
+    )
+    prot.equation((sc, "aanmelding", "totaal"), [(sc, "aanmelding", k) for k in Aanmelding.Status.values])
+
+
+def formal_terms_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> Table:
+    """The KB terms of formal trajectories that ended in the period: how many were met on time."""
+    prot, sc = _ps(f, prot, sc)
+    rows, chart = [], []
+    for code, label in _kb_labels():
+        n, on_time = (sc, "kb", code), (sc, "kb-tijdig", code)
+        rows.append((label, [prot.text(n), prot.text(on_time), prot.share(on_time, n)]))
+        chart.append((label, prot.value(on_time)))
+    return Table(
+        "formeel_termijnen",
+        _("Verloop van de formele trajecten: termijnen van het KB"),
+        [_("Termijn"), _("Afgelopen in de periode"), _("Tijdig"), _("Aandeel tijdig")],
+        rows,
+        _marks_note(
+            _(
+                "Termijnen van het formele re-integratietraject (KB van 11 september 2022) waarvan de einddatum "
+                "in de periode viel: tijdig als de stap uiterlijk op die datum gezet werd. Een termijn die nog "
+                "liep toen het traject afgesloten werd, telt niet mee."
+            ),
+            rows,
+        ),
+        chart,
+        chart_subject=_("Aantal termijnen van het KB die tijdig gehaald werden, per termijn"),
+    )
+
+
+def _outcomes_of(f, prot, sc, name: str, key: str, title: str, note: str, subject: str) -> Table:
+    """Closed trajectories of one kind per outcome, with their total and a chart."""
+    prot, sc = _ps(f, prot, sc)
+    labels = dict(Traject.Uitkomst.choices)
+    rows, chart = _counted(prot, [(str(labels[k]), (sc, name, k)) for k in labels], (sc, name, "totaal"))
+    return Table(
+        key, title, [_("Uitkomst"), _("Aantal")], rows, _marks_note(note, rows), chart, chart_subject=subject
+    )
+
+
+def formal_outcomes_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> Table:
+    return _outcomes_of(
+        f,
+        prot,
+        sc,
+        "uitkomst-formeel",
+        "formeel_uitkomsten",
+        _("Uitkomsten van afgesloten formele trajecten"),
+        _("Formele trajecten die in de periode afgesloten werden, per uitkomst."),
+        _("Aantal afgesloten formele trajecten, per uitkomst"),
+    )
+
+
+def crossing_intake_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> Table:
+    from trajecten.models import Aanmelding
+
+    prot, sc = _ps(f, prot, sc)
+    labels = dict(Aanmelding.Status.choices)
+    rows, chart = _counted(
+        prot, [(str(labels[k]), (sc, "aanmelding", k)) for k in labels], (sc, "aanmelding", "totaal")
+    )
+    return Table(
+        "entiteitsoverschrijdend_aanmeldingen",
+        _("Aanmeldingen bij AgO voor entiteitsoverschrijdende trajecten"),
+        [_("Stand op het einde van de periode"), _("Aanmeldingen")],
+        rows,
+        _marks_note(
+            _(
+                "Aanmeldingen die in de periode bij AgO gebeurden, met hun stand op de laatste dag van de "
+                "periode; ze tellen bij de entiteit van herkomst."
+            ),
+            rows,
+        ),
+        chart,
+        chart_subject=_("Aantal aanmeldingen bij AgO in de periode, per stand op het einde van de periode"),
+    )
+
+
+def crossing_outcomes_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> Table:
+    return _outcomes_of(
+        f,
+        prot,
+        sc,
+        "uitkomst-overschrijdend",
+        "entiteitsoverschrijdend_uitkomsten",
+        _("Uitkomsten van afgesloten entiteitsoverschrijdende trajecten"),
+        _("Trajecten met een doelentiteit die in de periode afgesloten werden, per uitkomst."),
+        _("Aantal afgesloten entiteitsoverschrijdende trajecten, per uitkomst"),
+    )
+
+
+def declare_efforts(prot: dc.Protection, report: Report) -> None:
+    """The template's global efforts per entity: coaches, conversations, and the measures (the sum of the
+    extract's measures per kind of the same entity)."""
+    for e in report.entities:
+        f, ek = report.per_entity[e.pk], _entity_key(e)
+        prot.cell((ek, "inspanning", "coaches"), f.coaches)
+        prot.cell((ek, "inspanning", "gesprekken"), f.gesprekken)
+        prot.cell((ek, "inspanning", "maatregelen"), sum(f.measures[k] for k in Maatregel.Soort.values))
+        prot.equation(
+            (ek, "inspanning", "maatregelen"), [(ek, "maatregel", k) for k in Maatregel.Soort.values]
+        )
+
+
+FIGURES_DECLARATIONS.append(declare_course)
+VO_DECLARATIONS += [declare_entity_timeliness, declare_efforts]
+
+
+def effort_rows(report: Report) -> list[list]:
+    """The interim standard template's "globale inspanningen" per entity (circular section 6): coaches,
+    conversations and measures, each count shown as the anonymity rules allow (no total is shown)."""
+    header = [
+        _("Entiteit"),
+        _("Code"),
+        _("Terugkeercoaches met een actief traject"),
+        _("Gesprekken in de periode"),
+        _("Maatregelen van aangepast werk"),
+    ]
+    prot = vo_protection(report)
+    out = [header]
+    for e in report.entities:
+        ek = _entity_key(e)
+        counts = [prot.text((ek, "inspanning", k)) for k in ("coaches", "gesprekken", "maatregelen")]
+        out.append([e.naam, e.code, *counts])
+    return out
+
+
+def effort_table(report: Report) -> Table:
+    return rows_table(
+        "inspanningen",
+        _("Globale inspanningen per entiteit"),
+        effort_rows(report),
+        _(
+            "Terugkeercoaches: het aantal coaches aan wie minstens één actief traject van de entiteit was "
+            "toegewezen. Gesprekken: alle geregistreerde gesprekken en contacten in de periode. Maatregelen: "
+            "maatregelen uit stappenplannen die in de periode werden opgemaakt."
         ),
         text_columns=1,  # code
     )

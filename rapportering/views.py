@@ -21,7 +21,8 @@ from . import pdf
 from .documents import report_document
 from .exports import table_rows, to_csv, to_xlsx
 from .models import Rapport
-from .services import request_year, year_report
+from .sections import previous_periode, report_content
+from .services import request_extract, request_year, year_report
 from .tasks import generate_reports, refresh_year_figures
 
 # Who sees which entities' figures and reports: reintegratie.access, for the whole tool.
@@ -55,6 +56,16 @@ class JaarForm(forms.Form):
         if not FIRST_YEAR <= jaar <= self.last_year:
             raise forms.ValidationError(self.fields["jaar"].error_messages["max_value"])
         return jaar
+
+
+class ExtractJaarForm(JaarForm):
+    """HR's request for its entity's extract: a year field of its own (prefix "extract") on the same page."""
+
+    prefix = "extract"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jaar"].label = gettext_lazy("Jaar van het extract")
 
 
 class PeriodForm(forms.Form):
@@ -135,10 +146,14 @@ def dashboard(request):
         if periode == fg.Periode.year(periode.start.year):
             # A calendar year: the stored figures (refreshed nightly), so the page answers at VO scale.
             report, snap = year_report(periode.start.year)
+            previous, _snap = year_report(periode.start.year - 1)
             context["berekend_op"] = snap.berekend_op
         else:
             report = fg.build(periode, [entiteit] if entiteit else None)
-        context["sections"] = pdf.sections(report, entiteit)
+            previous = fg.build(previous_periode(periode), [entiteit] if entiteit else None)
+        content = report_content(report, entiteit, previous)
+        context["findings"] = content.findings
+        context["sections"] = pdf.table_sections(content.tables)
         context["query"] = request.GET.urlencode() or f"jaar={periode.start.year}"
         context["threshold"] = fg.threshold()
     return render(request, "rapportering/dashboard.html", context)
@@ -150,9 +165,10 @@ def export(request, fmt):
     if periode is None:  # bad period or entity: the dashboard's form with its errors, no file
         return render(request, "rapportering/dashboard.html", {"form": form, "sections": []}, status=400)
     report = fg.build(periode, [entiteit] if entiteit else None)
+    previous = fg.build(previous_periode(periode), [entiteit] if entiteit else None)
     who = entiteit.code if entiteit else "VO"
     name = f"reintegratie-{'eoc' if entiteit else 'hoc'}-{who}-{periode.start:%Y%m%d}-{periode.end:%Y%m%d}"
-    doc = report_document(report, entiteit)
+    doc = report_document(report, entiteit, previous)
     if fmt == "pdf":
         data, ctype = pdf.render(doc), "application/pdf"
     elif fmt == "xlsx":
@@ -172,10 +188,51 @@ def export(request, fmt):
 def rapporten(request):
     if not access.mag_rapportering(request.user):
         raise Http404
-    return _rapporten_page(request, JaarForm(initial={"jaar": timezone.localdate().year}))
+    return _rapporten_page(request)
 
 
-def _rapporten_page(request, form, status=200):
+def last_complete_year(today) -> int:
+    """The year a yearly report is about by default: the last calendar year that has ended."""
+    return today.year - 1
+
+
+def report_group(soort: str) -> str:
+    """hoc, eoc, sjabloon or extract: the kind of report a file belongs to (its PDF, XLSX, CSV)."""
+    return soort.split("_")[0]
+
+
+def report_groups():
+    return [
+        ("hoc", _("HOC-rapport (Vlaamse overheid)")),
+        ("eoc", _("EOC-rapporten per entiteit")),
+        ("sjabloon", _("Standaardsjabloon aantallen en inspanningen per entiteit")),
+        ("extract", _("Geanonimiseerd extract voor de preventieadviseur-arbeidsarts")),
+    ]
+
+
+def grouped(reports: list[Rapport]) -> list[dict]:
+    """The reports per year (newest first) and, within a year, per kind (HOC, EOC, template, extract)."""
+    by_year: dict[int, dict[str, list[Rapport]]] = {}
+    for r in reports:
+        by_year.setdefault(r.jaar, {}).setdefault(report_group(r.soort), []).append(r)
+    return [
+        {
+            "jaar": year,
+            "groups": [
+                {"key": key, "title": title, "reports": by_year[year][key]}
+                for key, title in report_groups()
+                if key in by_year[year]
+            ],
+        }
+        for year in sorted(by_year, reverse=True)
+    ]
+
+
+def _year_form(form_class=JaarForm) -> JaarForm:
+    return form_class(initial={"jaar": last_complete_year(timezone.localdate())})
+
+
+def _rapporten_page(request, form=None, extract_form=None, status=200):
     reports = list(visible_reports(request.user).order_by("-jaar", "-aangevraagd_op", "soort")[:500])
     pending = [r for r in reports if r.status in (Rapport.Status.WACHTRIJ, Rapport.Status.BEZIG)]
     done = sum(1 for r in reports if r.status in (Rapport.Status.KLAAR, Rapport.Status.MISLUKT))
@@ -183,12 +240,14 @@ def _rapporten_page(request, form, status=200):
         request,
         "rapportering/rapporten.html",
         {
-            "reports": reports,
+            "years": grouped(reports),
             "pending": len(pending),
             "done": done,
             "total": len(reports),
-            "form": form,
+            "form": form or _year_form(),
+            "extract_form": extract_form or _year_form(ExtractJaarForm),
             "can_request": access.mag_rapport_aanvragen(request.user),
+            "can_request_extract": access.mag_extract_aanvragen(request.user),
         },
         status=status,
     )
@@ -207,6 +266,26 @@ def aanvragen(request):
     rows = request_year(year, user, None if access.ziet_alle_entiteiten(user) else [user.entiteit])
     generate_reports.delay([r.pk for r in rows])
     messages.success(request, _("%(n)s rapporten voor %(j)s worden opgemaakt.") % {"n": len(rows), "j": year})
+    return redirect("rapporten")
+
+
+@login_required
+@require_POST
+def extract_aanvragen(request):
+    """HR: its own entity's anonymised extract for the preventieadviseur-arbeidsarts."""
+    user = request.user
+    if not access.mag_extract_aanvragen(user):
+        raise Http404
+    form = ExtractJaarForm(request.POST)
+    if not form.is_valid():
+        return _rapporten_page(request, extract_form=form, status=400)
+    year = form.cleaned_data["jaar"]
+    rows = request_extract(year, user, user.entiteit)
+    generate_reports.delay([r.pk for r in rows])
+    messages.success(
+        request,
+        _("Het extract voor de preventieadviseur-arbeidsarts van %(j)s wordt opgemaakt.") % {"j": year},
+    )
     return redirect("rapporten")
 
 

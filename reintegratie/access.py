@@ -211,3 +211,9 @@ def mag_rapport_aanvragen(user) -> bool:
 
 def mag_herberekenen(user) -> bool:
     return rol(user) == AGO
+
+
+def mag_extract_aanvragen(user) -> bool:
+    """HR asks for its own entity's anonymised extract for the preventieadviseur-arbeidsarts (circular:
+    "door de entiteit"); AgO makes the VO-wide one with the year's reports."""
+    return rol(user) == HR

@@ -219,6 +219,12 @@ MATRIX = {
         lambda w: [(None, {})],
         lambda role, obj: only(WORKSPACE, role, ok=(405,), others=(405,)),
     ),
+    # HR's own entity's extract for its preventieadviseur-arbeidsarts: POST only (tests/test_hoc_report.py
+    # posts it as every role); a GET is refused like the other report requests
+    "extract_aanvragen": (
+        lambda w: [(None, {})],
+        lambda role, obj: only(WORKSPACE, role, ok=(405,), others=(405,)),
+    ),
     "rapport_download": (
         lambda w: [(key, {"pk": r.pk}) for key, r in w["reports"].items()],
         lambda role, obj: only(WORKSPACE, role) if obj in REPORTS_OF.get(role, set()) else only(set(), role),

@@ -97,6 +97,7 @@ def main_pages(coach_a, hr_a, ago, entiteit_b, settings, tmp_path):
             )
     refresh_summaries(m.Traject.objects.all(), today)
     RapportFactory(jaar=today.year - 1)
+    RapportFactory(jaar=today.year - 1, soort="extract_pdf", entiteit=hr_a.entiteit)  # HR's own extract
     aanmelding = AanmeldingFactory(traject=t, aangemeld_op=today - timedelta(days=5), aangemeld_door=coach_a)
     # absence data: someone absent without a trajectory (the worklist's block), an import with refused lines
     m.Afwezigheid.objects.create(
@@ -141,6 +142,11 @@ def main_pages(coach_a, hr_a, ago, entiteit_b, settings, tmp_path):
             "dashboard-vo", "ago", goto(reverse("dashboard") + f"?jaar={today.year}", "Trajecten per soort")
         ),
         MainPage("rapporten", "ago", goto(reverse("rapporten"), "Jaarlijkse rapporten")),
+        MainPage(
+            "rapporten-hr",
+            "hr.a",
+            goto(reverse("rapporten"), "Geanonimiseerd extract voor de preventieadviseur-arbeidsarts"),
+        ),
         MainPage("aanmeldingen", "ago", goto(reverse("aanmeldingen"))),
         MainPage("aanmelding", "ago", goto(reverse("aanmelding", args=[aanmelding.pk]), "Aanvaarden")),
         MainPage(

@@ -51,10 +51,10 @@ def data(entiteit_a, entiteit_b):
 
 
 def all_documents(entiteit_a) -> dict[str, documents.Document]:
-    report = fg.build(P2025)
+    report, previous = fg.build(P2025), fg.build(fg.Periode.year(2024))
     return {
-        "eoc": documents.report_document(report, entiteit_a),
-        "hoc": documents.report_document(report, None),
+        "eoc": documents.report_document(report, entiteit_a, previous),
+        "hoc": documents.report_document(report, None, previous),
         "sjabloon": documents.template_document(report),
         "extract": documents.extract_document(report),
     }
@@ -85,30 +85,36 @@ def test_published_pdfs_are_tagged_pdf_ua(data, entiteit_a, kind, caplog):
     xmp = catalog["/Metadata"].get_object().get_data().decode()
     assert re.search(r"pdfuaid:part[^0-9]{1,3}1", xmp)
 
-    # headings: one h1 (the title), then an h2 for "Inhoud" and for every entry of the table of contents
+    # headings: one h1 (the title), the key findings (EOC, HOC: right after the cover), then an h2 for
+    # "Inhoud" and for every entry of the table of contents
     titles = [t.title for t in doc.tables]
+    lead = ["Kernbevindingen"] if kind in ("eoc", "hoc") else []
+    assert bool(doc.findings) == bool(lead)
     assert tagged.headings() == [
         ("H1", doc.title),
+        *[("H2", t) for t in lead],
         ("H2", "Inhoud"),
         ("H2", "Toelichting"),
         *[("H2", t) for t in titles],
     ]
     toc = next(s for s in tagged.tree.find("Sect") if s.children[0].text == "Inhoud")
-    assert [toc_entry(li.text) for li in toc.find("LI")] == ["Toelichting", *titles]
+    assert [toc_entry(li.text) for li in toc.find("LI")] == [*lead, "Toelichting", *titles]
     # each entry links to its section, and the link is described by the title it leads to
     links = [a.get_object() for page in tagged.reader.pages for a in page.get("/Annots", [])]
     described = [str(a["/Contents"]) for a in links if a["/Subtype"] == "/Link"]  # title and page number
-    assert list(dict.fromkeys(described)) == ["Toelichting", *titles]
+    assert list(dict.fromkeys(described)) == [*lead, "Toelichting", *titles]
     # and the bookmarks a reader navigates by have the same levels
-    assert tagged.outline() == [doc.title, ["Inhoud", "Toelichting", *titles]]
+    assert tagged.outline() == [doc.title, [*lead, "Inhoud", "Toelichting", *titles]]
 
     # reading order: the cover, the contents, the explanation, then each section in the report's order;
     # one structure element per section, also where a page break splits it (rapportering.pdftags)
     top = tagged.tree.children[0].children
-    assert [n.role for n in top] == ["Div", "Sect", "Sect", *["Sect"] * len(titles)]
-    assert [n.children[0].text for n in top[3:]] == titles
+    assert [n.role for n in top] == ["Div", *["Sect"] * len(lead), "Sect", "Sect", *["Sect"] * len(titles)]
+    assert [n.children[0].text for n in top[3 + len(lead) :]] == titles
     for term, _text in doc.explanations:
-        assert term in top[2].text
+        assert term in top[2 + len(lead)].text
+    for finding in doc.findings:
+        assert finding.text in top[1].text and finding.basis in top[1].text
 
     # every table: one Table, a header row of TH cells, a TH heading each row, TDs pointing at both
     tables = tagged.tree.find("Table")
@@ -139,7 +145,8 @@ def test_published_pdfs_are_tagged_pdf_ua(data, entiteit_a, kind, caplog):
         for label, value in t.chart:
             assert f"{label}: {'verborgen' if value is None else f'{value}{t.chart_unit}'}" in fig.alt
     if kind in ("eoc", "hoc"):
-        assert len(figures) == 6  # every table but the entity table and the relapses has a chart
+        # every table but the comparison, the entity tables and the relapses has a chart
+        assert len(figures) == 10
         alts = " ".join(f.alt for f in figures)
         assert "verborgen" in alts and re.search(r": [1-9]\d*[;.]", alts)  # shown and hidden bars
 
@@ -209,7 +216,7 @@ def test_dashboard_charts_carry_the_same_text_alternatives(client, hr_a, data, e
         t for t in documents.report_document(fg.build(P2025, [entiteit_a]), entiteit_a).tables if t.chart
     ]
     assert labels == [BarChart(t.chart_subject, tuple(t.chart), t.chart_unit).alt for t in tables]
-    assert len(labels) == 6 and all(a.startswith("Staafdiagram. ") for a in labels)
+    assert len(labels) == 10 and all(a.startswith("Staafdiagram. ") for a in labels)
     # the table beside each chart: row headers and column headers
     assert page.count('<th scope="col"') >= 7 * 2 and '<th scope="row">Actief in de periode</th>' in page
 
@@ -218,7 +225,12 @@ def test_dashboard_charts_carry_the_same_text_alternatives(client, hr_a, data, e
 def test_xlsx_has_defined_tables_and_an_explanation_sheet(data, entiteit_a, kind):
     doc = all_documents(entiteit_a)[kind]
     wb = load_workbook(io.BytesIO(to_xlsx(doc)))
-    assert wb.sheetnames == [doc.kind, EXPLANATION_SHEET]
+    lead = ["Kernbevindingen"] if doc.findings else []
+    assert wb.sheetnames == [*lead, doc.kind, EXPLANATION_SHEET]
+    if lead:  # the key findings: a defined table of sentences and the figures they rest on
+        (found,) = wb["Kernbevindingen"].tables.values()
+        header, *rows = [[c.value for c in row] for row in wb["Kernbevindingen"][found.ref]]
+        assert header == ["Bevinding", "Steunt op"] and rows == [[f.text, f.basis] for f in doc.findings]
     ws = wb[doc.kind]
     assert EXPLANATION_SHEET in ws["A1"].value and "<5" in ws["A1"].value
     defined = list(ws.tables.values())
@@ -232,7 +244,9 @@ def test_xlsx_has_defined_tables_and_an_explanation_sheet(data, entiteit_a, kind
         assert [str(v) if v is not None else "" for r in body for v in r[1:]] == [
             c for _label, row in t.rows for c in row
         ]
-    assert len({tbl.displayName.lower() for s in wb for tbl in s.tables.values()}) == len(doc.tables) + 1
+    assert len({tbl.displayName.lower() for s in wb for tbl in s.tables.values()}) == len(
+        doc.tables
+    ) + 1 + len(lead)
 
     # the explanation sheet: a defined table of terms and their meaning, each table's note included
     notes = wb[EXPLANATION_SHEET]
@@ -258,9 +272,10 @@ def test_yearly_files_are_the_accessible_documents(data):
 
     report = fg.build(P2025)
     wb = load_workbook(io.BytesIO(content_for(Rapport(soort="hoc_xlsx", jaar=2025), report)))
-    assert wb.sheetnames == ["HOC", "Standaardsjabloon", EXPLANATION_SHEET]
+    assert wb.sheetnames == ["Kernbevindingen", "HOC", "Standaardsjabloon", EXPLANATION_SHEET]
     assert [t.displayName for t in wb["Standaardsjabloon"].tables.values()] == [
-        "Informele_en_formele_trajecten_per_entiteit"
+        "Informele_en_formele_trajecten_per_entiteit",
+        "Globale_inspanningen_per_entiteit",
     ]
     for soort, title in [
         ("sjabloon_pdf", "Re-integratie: standaardsjabloon aantallen per entiteit"),
@@ -268,4 +283,4 @@ def test_yearly_files_are_the_accessible_documents(data):
     ]:
         tagged = read(content_for(Rapport(soort=soort, jaar=2025), report))
         assert tagged.catalog["/Lang"] == "nl-BE" and tagged.headings()[0] == ("H1", title)
-        assert len(tagged.tree.find("Table")) == 1
+        assert len(tagged.tree.find("Table")) == (2 if soort == "sjabloon_pdf" else 1)

@@ -48,7 +48,7 @@ def test_ago_generates_and_downloads_hoc_and_eoc(page, ago, data, screenshot, se
 def test_hr_dashboard(page, hr_a, data, screenshot):
     login(page, "hr.a")
     page.get_by_role("link", name="Dashboard").click()
-    page.get_by_label("Jaar").fill("2025")
+    page.get_by_label("Jaar", exact=True).fill("2025")
     page.get_by_role("button", name="Toon").click()
     page.get_by_role("heading", name="Trajecten per soort").wait_for()
     assert page.locator("svg.chart").count() >= 4

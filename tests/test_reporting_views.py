@@ -46,6 +46,9 @@ def test_hr_sees_only_own_entity_dashboard(client, hr_a, entiteit_a, entiteit_b)
     client.force_login(hr_a)
     html = client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
     assert entiteit_a.naam in html and "Trajecten per soort" in html
+    # the same sections as the report: key findings first, then the comparison with the year before
+    assert html.index("Kernbevindingen") < html.index("Vergelijking met het vorige jaar")
+    assert "In 2025 startten 6 re-integratietrajecten. Dat zijn er 6 meer dan in 2024 (0)." in html
     # another entity's figures do not exist for HR
     assert client.get(reverse("dashboard"), {"jaar": 2025, "entiteit": entiteit_b.pk}).status_code == 404
     assert (
@@ -84,7 +87,7 @@ def test_dashboard_query_count_is_pinned_and_flat(client, hr_a, ago, entiteit_a,
     world(entiteit_a, entiteit_b, n=15)
     refresh_year_figures()
     after = (measure(ago, year), measure(hr_a, year), measure(hr_a, half))
-    assert before == after == (10, 11, 18)
+    assert before == after == (12, 13, 29)  # the previous year too (comparison)
 
 
 def test_year_figures_are_stored_refreshed_nightly_and_on_request(
@@ -144,7 +147,7 @@ def test_exports_say_the_figures(client, ago, entiteit_a, entiteit_b):
     csv_text = client.get(reverse("export", args=["csv"]), params).content.decode("utf-8-sig")
     assert "Trajecten per soort" in csv_text and "Actief in de periode;12;0;0;12;0" in csv_text
     wb = load_workbook(io.BytesIO(client.get(reverse("export", args=["xlsx"]), params).content))
-    rows = list(wb.active.iter_rows(values_only=True))
+    rows = list(wb["VO"].iter_rows(values_only=True))
     assert ("Actief in de periode", 12, 0, 0, 12, 0) in rows
     response = client.get(reverse("export", args=["pdf"]), {**params, "entiteit": entiteit_a.pk})
     text = pdf_text(response.content)
@@ -204,10 +207,10 @@ def test_failed_report_is_marked_and_others_go_on(client, ago, entiteit_a, setti
     settings.MEDIA_ROOT = tmp_path
     real = services.content_for
 
-    def broken(r, report):
+    def broken(r, *reports):
         if r.soort == "hoc_csv":
             raise RuntimeError("schijf vol")
-        return real(r, report)
+        return real(r, *reports)
 
     monkeypatch.setattr(services, "content_for", broken)
     client.force_login(ago)
