@@ -19,7 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .figures import threshold
+from .disclosure import threshold
 
 BAR = "#0b5ea8"
 

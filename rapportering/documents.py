@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from entiteiten.models import Entiteit
 
-from . import figures as fg
+from . import disclosure as dc
 from .figures import Report
 from .findings import Finding
 from .sections import report_content
@@ -48,7 +48,7 @@ def _active() -> tuple[str, str]:
 
 def markers(shares: bool = False, charts: bool = False) -> list[tuple[str, str]]:
     """What the anonymity and other markers in the tables (with shares and durations; charts) mean."""
-    n = fg.threshold()
+    n = dc.threshold()
     out = [
         (
             _("Anonimiteit"),
@@ -58,11 +58,20 @@ def markers(shares: bool = False, charts: bool = False) -> list[tuple[str, str]]
             ),
         ),
         (
-            fg.marker(),
+            dc.marker(),
             _(
-                "Minder dan %(n)s personen. Waar een totaal of subtotaal zo'n cel zou verraden, is ook een "
-                "andere cel verborgen, en waar een aandeel een kleine groep zou verraden, ook dat aandeel: ze "
-                "staan eveneens als <%(n)s, zodat niemand kleine van beschermende cellen kan onderscheiden."
+                "Minder dan %(n)s personen (1 tot %(m)s). Zo'n kleine cel wordt nooit getoond, en ook niet "
+                "afgeleid: waar een totaal, subtotaal of hetzelfde cijfer in een andere tabel haar zou verraden, "
+                "is een andere cel verborgen (×)."
+            )
+            % {"n": n, "m": n - 1},
+        ),
+        (
+            dc.SECONDARY,
+            _(
+                "Verborgen om een kleine groep te beschermen: een aantal van %(n)s of meer personen dat anders "
+                "een kleine cel zou verraden, of een aandeel of duur van een verborgen aantal. Er worden zo "
+                "weinig mogelijk personen verborgen, en een totaal alleen als niets anders kan."
             )
             % {"n": n},
         ),
@@ -79,7 +88,8 @@ def markers(shares: bool = False, charts: bool = False) -> list[tuple[str, str]]
         out.append(
             (
                 _("verborgen (in een grafiek)"),
-                _("Een staaf die niet getekend wordt omdat de tabel het cijfer als <%(n)s toont.") % {"n": n},
+                _("Een staaf die niet getekend wordt omdat de tabel het cijfer verbergt (<%(n)s of ×).")
+                % {"n": n},
             )
         )
     return out

@@ -6,7 +6,7 @@ formula (or a DDE command), and entity names and other texts are typed in by peo
 
 XLSX for screen readers and filters: every table is a defined Excel table (a header row that Excel and
 assistive technology announce, a name to jump to) under its title, and the sheet "Toelichting" explains
-the markers (<5, —, an empty cell) and the definitions, with each table's note."""
+the markers (<5, ×, —, an empty cell) and the definitions, with each table's note."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableStyleInfo
 
+from .disclosure import marker
 from .documents import Document
-from .figures import marker
 from .tables import Table
 
 EXPLANATION_SHEET = "Toelichting"
@@ -144,7 +144,7 @@ def to_xlsx(doc: Document, sheets: dict[str, list[Table]] | None = None) -> byte
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     for name, tables in sheets.items():
         ws = wb.create_sheet(title=sheet_title(name))
-        ws["A1"] = _("Uitleg bij de tekens (%(m)s, —) en de definities: blad %(s)s.") % {
+        ws["A1"] = _("Uitleg bij de tekens (%(m)s, ×, —) en de definities: blad %(s)s.") % {
             "m": marker(),
             "s": EXPLANATION_SHEET,
         }

@@ -2,8 +2,8 @@
 
 One set-based fetch (a fixed number of queries whatever the size), then per-trajectory metrics in
 plain Python (``metrics_of``) and aggregation (``aggregate``). Anonymity is applied when figures are
-presented (``suppress_groups``, ``show``), never in the raw counts, so the same figures feed the PDF, the
-CSV/XLSX exports and the dashboards.
+presented (``rapportering.disclosure``, through ``rapportering.tables``), never in the raw counts, so the
+same figures feed the PDF, the CSV/XLSX exports and the dashboards.
 
 Definitions (also printed in the reports' explanations):
 - a trajectory's start is D0, or the registration date for a preventive trajectory;
@@ -43,6 +43,8 @@ from trajecten.models import (
     Traject,
     Verlenging,
 )
+
+from . import disclosure as dc
 
 TYPES = ("informeel", "formeel", "preventief", "entiteitsoverschrijdend")
 
@@ -365,101 +367,9 @@ def build(
     )
 
 
-# --- anonymity ------------------------------------------------------------------------------------
+# --- anonymity: moved to rapportering.disclosure; these names stay for their callers -------------------
 
-
-def threshold() -> int:
-    return settings.REPORT_MIN_CELL
-
-
-def is_small(n: int | None) -> bool:
-    return n is not None and 0 < n < threshold()
-
-
-Cell = tuple[int, int]
-
-
-def suppress_groups(
-    values: list[list[int]], groups: list[list[Cell]], links: list[tuple[Cell, Cell]] = ()
-) -> list[list[bool]]:
-    """Which cells to hide, given groups of cells whose sum is shown somewhere (a row with its total,
-    a column with its subtotal, subtotals with the grand total, ...).
-
-    Primary: 0 < n < threshold. Then, repeated until stable, in every group: when exactly one cell is
-    hidden, or the k hidden cells together hold fewer than k + threshold - 1 persons, the smallest
-    visible non-zero cell is hidden too. A reader knows each hidden cell holds at least 1 (zeros are
-    shown) and, from the total, what they hold together; with that margin no hidden cell can be pinned
-    down or bounded below the threshold (k cells holding k persons would all be 1).
-    ``links`` are pairs of cells that show the same figure (in two tables): hidden together.
-    """
-    hidden = [[is_small(v) for v in row] for row in values]
-
-    def fix(cells: list[Cell]) -> bool:
-        hid = [(r, c) for r, c in cells if hidden[r][c]]
-        if not hid or (len(hid) > 1 and sum(values[r][c] for r, c in hid) >= len(hid) + threshold() - 1):
-            return False
-        candidates = [(values[r][c], r, c) for r, c in cells if not hidden[r][c] and values[r][c] > 0]
-        if not candidates:
-            return False
-        _, r, c = min(candidates)
-        hidden[r][c] = True
-        return True
-
-    changed = True
-    while changed:
-        changed = False
-        for group in groups:
-            changed |= fix(group)
-        for (r1, c1), (r2, c2) in links:
-            if hidden[r1][c1] != hidden[r2][c2]:
-                hidden[r1][c1] = hidden[r2][c2] = True
-                changed = True
-    return hidden
-
-
-def suppress_table(
-    rows: list[list[int]], row_totals: bool = True, col_totals: bool = True
-) -> list[list[bool]]:
-    """``suppress_groups`` where each row and/or each column is a group (its total is shown)."""
-    groups: list[list[Cell]] = []
-    if row_totals:
-        groups += [[(r, c) for c in range(len(rows[r]))] for r in range(len(rows))]
-    if col_totals and rows:
-        groups += [[(r, c) for r in range(len(rows))] for c in range(len(rows[0]))]
-    return suppress_groups(rows, groups)
-
-
-def marker() -> str:
-    """The one marker of every hidden figure: "<5" (fewer than 5 persons, or hidden to protect such a
-    cell). One marker for all, so a reader cannot tell small cells from protecting ones and bound them."""
-    return f"<{threshold()}"
-
-
-def show(n: int | None, hidden: bool = False) -> str:
-    """A count as shown in a report; a count of 1 to threshold-1 is never shown, whatever ``hidden`` says."""
-    if n is None:
-        return "—"
-    if hidden or is_small(n):
-        return marker()
-    return str(n)
-
-
-def share(part: int, whole: int) -> str:
-    """A percentage, only when neither the part nor the rest identifies fewer than threshold persons."""
-    if whole == 0:
-        return "—"
-    if whole < threshold() or is_small(part) or is_small(whole - part):
-        return marker()
-    return f"{round(100 * part / whole)}%"
-
-
-def days(d: Duration, attr: str) -> str:
-    if d.n == 0:
-        return "—"
-    if d.n < threshold():
-        return f"<{threshold()}"
-    value = getattr(d, attr)
-    return f"{value:.0f}"
+threshold, is_small, marker, show, days = dc.threshold, dc.is_small, dc.marker, dc.show, dc.days
 
 
 # --- precomputed figures (rapportering.models.Cijferset) ---------------------------------------------

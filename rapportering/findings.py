@@ -61,8 +61,8 @@ def _raw(f: Figures, key: str) -> int | tuple[int, int]:
 
 def _printed(f: Figures, key: str, hidden: Mapping[str, bool]) -> str:
     value = _raw(f, key)
-    if isinstance(value, tuple):
-        return shown.share(*value)
+    if isinstance(value, tuple):  # a share, as the timeliness table prints it
+        return shown.share_in(f, key, "eligible" if key == "gesprek_2m" else "positive")
     return shown.count(value, hidden.get(key, False))
 
 
@@ -167,7 +167,7 @@ def key_findings(
     left_out = False
     for ind in inds:
         if not shown.is_stated(ind.now):
-            left_out = left_out or ind.now == shown.marker()
+            left_out = left_out or ind.now in (shown.marker(), "×")
             continue
         text = _sentence(ind, period, end)
         basis = f"{ind.basis}: {ind.now}"
@@ -190,7 +190,7 @@ def key_findings(
                     "%(n)s personen herkenbaar maken."
                 )
                 % {"n": shown.threshold()},
-                _("De tabellen tonen die cijfers als %(m)s.") % {"m": shown.marker()},
+                _("De tabellen tonen die cijfers als %(m)s of ×.") % {"m": shown.marker()},
             )
         )
     return out

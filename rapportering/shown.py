@@ -1,44 +1,52 @@
 """What a report may state: the one adapter through which issue 12's findings, comparison and new tables
-reach the anonymity rules. Today it calls rapportering.figures (``show``, ``share``, ``marker``,
-``suppress_groups``); when suppression moves to rapportering.disclosure, only this module changes."""
+reach the anonymity rules of rapportering.disclosure ("<5" for 1..4, "×" for a figure hidden to protect
+one)."""
 
 from __future__ import annotations
 
-from . import figures as fg
+from . import disclosure as dc
 
-Cell = fg.Cell
+Cell = tuple[int, int]
 
 
 def count(n: int | None, hidden: bool = False) -> str:
-    """A count as printed: the number, or the marker when it is small or hidden to protect a small one."""
-    return fg.show(n, hidden)
+    """A count as printed: the number, "<5" when it is small, "×" when hidden to protect a small one."""
+    return dc.show(n, hidden)
 
 
 def share(part: int, whole: int) -> str:
-    """A percentage, or the marker when the part or the rest identifies fewer than the threshold."""
-    return fg.share(part, whole)
+    """A percentage, or "×" when the part, the whole or the rest is a small group."""
+    return dc.share(part, whole)
+
+
+def share_in(f, part: str, whole: str) -> str:
+    """A timeliness share of a report's figures exactly as its tables print it (the report's Protection)."""
+    from .tables import protection_of
+
+    prot, sc = protection_of(f)
+    return prot.share((sc, "tijdig", part), (sc, "tijdig", whole))
 
 
 def marker() -> str:
-    return fg.marker()
+    return dc.marker()
 
 
 def threshold() -> int:
-    return fg.threshold()
+    return dc.threshold()
 
 
 def is_small(n: int | None) -> bool:
-    return fg.is_small(n)
+    return dc.is_small(n)
 
 
 def hide_groups(values: list[list[int]], groups: list[list[Cell]]) -> list[list[bool]]:
     """Which cells to hide when the sums of ``groups`` are shown (primary and secondary suppression)."""
-    return fg.suppress_groups(values, groups)
+    return dc.hide_groups(values, groups)
 
 
 def is_stated(text: str) -> bool:
     """A printed figure that states a value (a number or a percentage), not a marker or "—"."""
-    return text not in ("", "—", marker())
+    return text not in ("", "—", marker(), dc.SECONDARY)
 
 
 def number(text: str) -> int | None:

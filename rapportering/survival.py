@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from entiteiten.models import Entiteit
 from trajecten.models import Afwezigheid, Maatregel, Traject
 
+from . import disclosure as dc
 from . import figures as fg
 from .charts import MAX_CURVES, STEP_MARKS, StepChart
 from .tables import Table
@@ -256,13 +257,30 @@ def _p(p: float) -> str:
     return "p < 0,001" if p < 0.001 else "p = " + f"{p:.3f}".replace(".", ",")
 
 
+def _protect(persons: list[int], complements: list[list[int]]) -> list[bool]:
+    """Which groups to hide (rapportering.disclosure): in each complement the first group is the sum of the
+    others (the "all" row), or the groups together add up to a figure printed elsewhere (a pair such as
+    with and without measures: the trajectories of the first table)."""
+    p = dc.Protection()
+    for i, n in enumerate(persons):
+        p.cell(i, n)
+    for g, group in enumerate(g for g in complements if g):
+        first, rest = group[0], group[1:]
+        if rest and persons[first] == sum(persons[i] for i in rest):
+            p.cell(first, persons[first], total=True)
+            p.equation(first, rest)
+        else:
+            p.cell(("som", g), sum(persons[i] for i in group), total=True)
+            p.equation(("som", g), group)
+    return [p.hidden(i) for i in range(len(persons))]
+
+
 def _withheld(results: list[dict], complements: list[list[int]]) -> list[str | None]:
     """Why each group is withheld (None: shown). Under the threshold: too few; where a shown sum (the
     'all' row, the VO total) would give a small group's size back, another group is withheld with it."""
-    values = [[r["personen"]] for r in results]
-    hidden = fg.suppress_groups(values, [[(i, 0) for i in group] for group in complements])
+    hidden = _protect([r["personen"] for r in results], complements)
     out = []
-    for r, (h,) in zip(results, hidden, strict=True):
+    for r, h in zip(results, hidden, strict=True):
         if 0 < r["personen"] < fg.threshold():
             out.append(_("te weinig trajecten"))
         elif h:

@@ -266,6 +266,7 @@ def test_xlsx_has_defined_tables_and_an_explanation_sheet(data, entiteit_a, kind
     terms = dict(rows)
     assert terms["Rapport"] == doc.full_title
     assert "<5" in terms and "Minder dan 5 personen" in terms["<5"]
+    assert "×" in terms and "Verborgen om een kleine groep te beschermen" in terms["×"]
     for term, text in doc.explanations:
         assert terms[term] == text
     for t in doc.tables:

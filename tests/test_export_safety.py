@@ -35,10 +35,10 @@ EVIL_NAMES = [
 
 
 def test_csv_cells_are_neutralised_and_numbers_stay_numbers():
-    rows = [[*EVIL_NAMES, 12, -3, "-4", "+2,5", "-10%", "<5", "Gewone naam"]]
+    rows = [[*EVIL_NAMES, 12, -3, "-4", "+2,5", "-10%", "<5", "×", "Gewone naam"]]
     [fields] = list(csv.reader(io.StringIO(to_csv(rows).decode("utf-8-sig")), delimiter=";"))
     assert fields[: len(EVIL_NAMES)] == ["'" + name for name in EVIL_NAMES]
-    assert fields[len(EVIL_NAMES) :] == ["12", "-3", "-4", "+2,5", "-10%", "<5", "Gewone naam"]
+    assert fields[len(EVIL_NAMES) :] == ["12", "-3", "-4", "+2,5", "-10%", "<5", "×", "Gewone naam"]
 
 
 def workbook_of(sheet: str, row: list):
@@ -50,14 +50,14 @@ def workbook_of(sheet: str, row: list):
 
 
 def test_xlsx_cells_are_text_never_formulas_and_numbers_stay_numbers():
-    ws = workbook_of("Blad", [*EVIL_NAMES, "12", 7, "<5"]).worksheets[0]
+    ws = workbook_of("Blad", [*EVIL_NAMES, "12", 7, "<5", "×"]).worksheets[0]
     _header, cells = ws[next(iter(ws.tables.values())).ref]  # the defined table: header and the row
     for cell, name in zip(cells, EVIL_NAMES, strict=False):
         # the text itself, shown as text (XML reads a stored CR back as LF)
         assert cell.data_type == "s" and cell.value == name.replace("\r", "\n")
         assert cell.quotePrefix  # and editing it in Excel does not turn it into a formula
-    assert [c.value for c in cells[len(EVIL_NAMES) :]] == [12, 7, "<5"]
-    assert [c.data_type for c in cells[len(EVIL_NAMES) :]] == ["n", "n", "s"]
+    assert [c.value for c in cells[len(EVIL_NAMES) :]] == [12, 7, "<5", "×"]
+    assert [c.data_type for c in cells[len(EVIL_NAMES) :]] == ["n", "n", "s", "s"]
 
 
 def test_xlsx_sheet_names_are_made_valid():

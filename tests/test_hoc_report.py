@@ -31,6 +31,7 @@ from .factories import (
     StappenplanFactory,
     TrajectFactory,
 )
+from .test_disclosure import audit_protection
 
 
 def figs(started=0, ongoing=0, closed=0, formeel=0, eligible=0, g2m=0, positive=0, plan=0) -> fg.Figures:
@@ -117,7 +118,8 @@ def test_comparison_differences_only_between_printed_figures():
     inds = by_key(kf.indicators(NOW, BEFORE, NONE_HIDDEN, {**NONE_HIDDEN, "closed": True}))
     assert (inds["started"].now, inds["started"].before, inds["started"].difference) == ("123", "103", "+20")
     assert inds["ongoing"].difference == "0"
-    assert (inds["closed"].before, inds["closed"].difference) == ("<5", "—")  # hidden the year before
+    # hidden the year before to protect a small cell: "×"
+    assert (inds["closed"].before, inds["closed"].difference) == ("×", "—")
     assert inds["gesprek_2m"].difference == "+7 procentpunten"
     assert inds["stappenplan_2m"].before == "—" and inds["stappenplan_2m"].difference == "—"
     table = sections.comparison_table(list(inds.values()), "2025", "2024")
@@ -135,9 +137,12 @@ def test_comparison_differences_only_between_printed_figures():
 
 def test_the_comparison_hides_what_the_counts_table_hides():
     f = figs(started=30, ongoing=20, closed=10, formeel=7)
-    hidden = [[False] * 5 for _ in range(4)]
-    hidden[0][3] = hidden[3][1] = True  # as a secondary suppression would
-    assert sections.hidden_counts([tables.counts_table(f, hidden)]) == {
+    prot, sc = tables.protection_of(f)
+    prot.secondary |= {
+        (sc, "started", "totaal"),
+        (sc, "active", "formeel"),
+    }  # as a secondary suppression would
+    assert sections.hidden_counts([tables.counts_table(f)]) == {
         "started": True,
         "ongoing": False,
         "closed": False,
@@ -166,11 +171,14 @@ def test_timeliness_per_entity_is_suppressed_as_a_column_with_its_total():
     report = fg.Report(fg.Periode.year(2025), total, per, ents, {}, date(2026, 1, 5))
     t = tables.entity_timeliness_table(report)
     rows = dict(t.rows)
-    assert rows["E1"] == ["10", "50%", "10", "50%"]
-    # E3 has 3 (small); E2, the smallest other count, is hidden with it so 21 - 10 does not give E3 away
-    assert rows["E3"] == ["<5", "<5", "0", "—"] and rows["E2"] == ["<5", "<5", "0", "—"]
+    # E3 has 3 started (small). The shares give the counts within 2 months away (50% of 10 = 5), and
+    # those add up to the VO's 12 too: 5 + 4 + 3, of which E2's 4 and E3's 3 are small, so E1's 5 is
+    # hidden ("×", and its share), and with the started counts E1's 10 and E2's 8 (else 21 - 10 - 8 = 3).
+    assert rows["E1"] == ["×", "×", "10", "50%"]
+    assert rows["E3"] == ["<5", "×", "0", "—"] and rows["E2"] == ["×", "×", "0", "—"]
     assert rows["Totaal Vlaamse overheid"] == ["21", "57%", "10", "50%"]
     assert t.subtotal_rows == {3}
+    assert audit_protection(tables.vo_protection(report)) == []
 
 
 # --- the database: formal course, entity-crossing intake, efforts, the HOC PDF -------------------------
@@ -229,9 +237,11 @@ def test_formal_terms_and_entity_crossing_requests_are_counted(year_data, entite
     terms = dict(tables.formal_terms_table(f).rows)
     assert terms["Re-integratiebeoordeling binnen 49 dagen na de aanvraag"] == ["10", "5", "50%"]
     intake = dict(tables.crossing_intake_table(f).rows)
-    assert intake["Aanvaard door AgO"] == ["6"] and intake["Geweigerd door AgO"] == ["<5"]
-    # the total is shown: the smallest other count is hidden too, so the refused one cannot be computed
-    assert intake["Aangemeld bij AgO"] == ["<5"] and intake["Totaal"] == ["12"]
+    # the refused one (1) may be 1..4 only if another count can move by 3: the accepted 6 (at least 5, so
+    # only up) and with it the total; the 5 registered ones show
+    assert intake["Aanvaard door AgO"] == ["×"] and intake["Geweigerd door AgO"] == ["<5"]
+    assert intake["Aangemeld bij AgO"] == ["5"] and intake["Totaal"] == ["×"]
+    assert audit_protection(tables.figures_protection(f)) == []
     # a request's status is the one it had at the end of the period
     a = SimpleNamespace(status="doelentiteit_gevonden", beslist_op=date(2025, 6, 10), doelentiteit_op=None)
     a.doelentiteit_op = date(2026, 2, 1)
