@@ -123,7 +123,7 @@ def test_entities_users_and_staff(loaded):
     coaches = Gebruiker.objects.filter(rol="terugkeercoach").count()
     assert 1.5 * 120 <= coaches <= 2.5 * 120
     assert Gebruiker.objects.filter(rol="ago").exists()
-    user = Gebruiker.objects.get(username="coach1.e001")
+    user = Gebruiker.objects.get(username="coach.e001")
     assert user.check_password("bench-wachtwoord-2024")
     assert m.Personeelslid.objects.count() >= STAFF
     # Open trajectories of one entity belong to different staff members.

@@ -41,6 +41,12 @@ class GebruikerFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+class GebruikerMetHashFactory(GebruikerFactory):
+    """A user with a given password hash (``password=``): the data generator hashes once for all its users."""
+
+    password = "!"  # noqa: S105 - an unusable password unless a hash is given
+
+
 class PersoneelslidFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.Personeelslid
