@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from itertools import accumulate
 
+from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -115,6 +116,49 @@ def eigen_tijdstempels():
     finally:
         for field, auto_now, auto_now_add in saved:
             field.auto_now, field.auto_now_add = auto_now, auto_now_add
+
+
+# Field types whose Python values PostgreSQL's COPY takes as they are (psycopg adapts them).
+COPY_AS_IS = {
+    "AutoField", "BigAutoField", "CharField", "TextField", "DateField", "DateTimeField", "BooleanField",
+    "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField", "BigIntegerField",
+    "EmailField",
+}  # fmt: skip
+
+
+def kopieer(model: type[Model], objs: list) -> None:
+    """``bulk_create`` for PostgreSQL through COPY, several times faster for large loads: primary keys come from
+    the table's sequence first (so the objects refer to each other as after ``bulk_create``), then the rows
+    are streamed. Without signals or history rows, as ``bulk_create``."""
+    meta = model._meta
+    fields = meta.concrete_fields
+    qn = connection.ops.quote_name
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
+        for obj, (pk,) in zip(objs, cur.fetchall(), strict=True):
+            obj.pk = pk
+            obj._state.adding, obj._state.db = False, connection.alias
+
+        def getter(field):
+            if field.is_relation:  # the related object may have got its key after the assignment
+
+                def related(obj, field=field):
+                    rel = field.get_cached_value(obj, None)
+                    return rel.pk if rel is not None else getattr(obj, field.attname)
+
+                return related
+            if field.get_internal_type() in COPY_AS_IS:
+                return lambda obj, name=field.attname: getattr(obj, name)
+            return lambda obj, field=field: field.get_db_prep_save(getattr(obj, field.attname), connection)
+
+        getters = [getter(field) for field in fields]
+        columns = ", ".join(qn(field.column) for field in fields)
+        with cur.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([g(obj) for g in getters])
 
 
 class Bouwer:
@@ -582,15 +626,13 @@ class Bouwer:
     def afwezig_zonder_traject(self, n: int) -> None:
         """``n`` staff absent four weeks or more without a trajectory (the worklist's "Afwezig zonder traject"),
         and as many absent for a shorter time (not yet shown there)."""
-        for i in range(2 * n):
+        for i in range(n):
             code = self.codes[i % len(self.codes)] if n <= len(self.codes) else self.kies(self.rng)
-            p = self.persoon(code)  # never given a trajectory
-            if i % 2 == 0:
-                eerste = self.geleden(28, 180)
-            else:
-                eerste = self.geleden(1, 20)
-            if self.afwezigheid(p, eerste, None):
-                self.stats["afwezig_zonder_traject" + ("" if i % 2 == 0 else "_korter_dan_4_weken")] += 1
+            for sleutel, (lo, hi) in (("afwezig_zonder_traject", (28, 180)), ("afwezig_korter", (1, 20))):
+                if self.afwezigheid(
+                    self.persoon(code), self.geleden(lo, hi), None
+                ):  # never given a trajectory
+                    self.stats[sleutel] += 1
 
     # --- writing ------------------------------------------------------------------------------------------
 
@@ -608,6 +650,8 @@ class Bouwer:
                 if "history_bron" in history_fields
                 else None,
             )
+        elif connection.vendor == "postgresql":
+            kopieer(model, objs)
         else:
             model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
         self.counts[model.__name__] += len(objs)

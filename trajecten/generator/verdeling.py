@@ -169,11 +169,17 @@ class Verdeling:
             a = nxt
         return None
 
-    def plan(self, t, inschatting, end: date, ret: date | None, crossing: bool) -> None:
+    def plan(
+        self, t, inschatting, end: date, ret: date | None, crossing: bool, na: date | None = None
+    ) -> None:
         """A stappenplan after the positive assessment, before the return."""
         a = inschatting.datum
         s = a + dagen(self.r(7, 55) if self.p(0.85) else self.r(62, 110))
-        if ret is not None and s > ret:
+        if na is not None:  # after an extension granted on ``na``
+            s = max(s, na + dagen(self.r(1, 20)))
+            if ret is not None and s > ret:
+                return
+        elif ret is not None and s > ret:
             s = self.tussen(a, ret)
         if s > end:
             return
@@ -293,8 +299,7 @@ class Verdeling:
             aanmelding_op = self.tussen(d0, absent_until)
             self.naar_ago(t, slot.code, aanmelding_op)
         if positive is not None:
-            if self.p(0.8):
-                self.plan(t, positive, absent_until, t.werkhervatting_op, crossing)
+            granted = None  # an extension is granted while the stappenplan term runs: before the plan
             if self.p(0.05):
                 granted = positive.datum + dagen(self.r(35, 55))
                 if granted <= absent_until:
@@ -302,6 +307,10 @@ class Verdeling:
                         t, positive, granted, dl.add_months(positive.datum, 2) + dagen(self.r(21, 60))
                     )
                     forced.append((B.SMT, positive.datum, granted))  # a complex dossier: the SMT advises
+                else:
+                    granted = None
+            if self.p(0.8):
+                self.plan(t, positive, absent_until, t.werkhervatting_op, crossing, na=granted)
         self.actors(t, d0, absent_until, forced)
         self.relapse(t, d0, absent_until)
         if t.werkhervatting_op is not None:
