@@ -246,6 +246,13 @@ class Verdeling:
             self.gezondheidstoezicht(t, ret, closure if closed else ref)
         return t
 
+    def vergeten(self, closure: date, kans: float = FORGOTTEN) -> date | None:
+        """A closed dossier is now and then forgotten: never closed (None)."""
+        if closure <= self.ref and self.p(kans):
+            self.stats["vergeten"] += 1
+            return None
+        return closure
+
     def reden(self, uitkomst: str) -> str:
         if uitkomst == T.Uitkomst.OMGEZET_FORMEEL:
             return OMGEZET_REDEN
@@ -274,9 +281,7 @@ class Verdeling:
             else:
                 ret = d0 + dagen(self.lognormal_days(90, 0.9))
                 closure = ret + dagen(int(rng.triangular(14, 240, 60)))
-            if closure <= ref and self.p(FORGOTTEN):
-                closure = None  # a forgotten dossier: never closed
-                self.stats["vergeten"] += 1
+            closure = self.vergeten(closure)
         t = self.verdeeld_traject(
             slot,
             T.Soort.INFORMEEL,
@@ -321,9 +326,7 @@ class Verdeling:
         ref, start = self.ref, slot.start
         uitkomst = UITKOMST_PREVENTIEF(self.rng)
         closure = start + dagen(self.lognormal_days(70, 0.8, lo=7))
-        if closure <= ref and self.p(FORGOTTEN):
-            closure = None
-            self.stats["vergeten"] += 1
+        closure = self.vergeten(closure)
         t = self.verdeeld_traject(
             slot,
             T.Soort.PREVENTIEF,
@@ -406,9 +409,7 @@ class Verdeling:
                     closure = ret + dagen(self.r(30, 200))
         if uitkomst != T.Uitkomst.GEEN_TERUGKEER and ret is None:
             ret = closure - dagen(self.r(1, 14))
-        if closure <= ref and self.p(FORGOTTEN * 2):
-            closure = None
-            self.stats["vergeten"] += 1
+        closure = self.vergeten(closure, FORGOTTEN * 2)
 
         vorm = self.return_form(uitkomst)
         if uitkomst == T.Uitkomst.ZELFDE_FUNCTIE:
