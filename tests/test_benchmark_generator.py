@@ -32,6 +32,9 @@ PARTS = (
     m.Herval,
     m.Evaluatie,
     m.FormeelVerloop,
+    m.Onderzoek,
+    m.Aanmelding,
+    m.Afwezigheid,  # the personnel system's periods
 )
 EVENTS = {  # registered facts on or after D0: model -> date field
     m.Gesprek: "datum",
@@ -60,6 +63,11 @@ def snapshot() -> dict:
         "d0": [r[2] for r in rows],
         "rows": rows,
         "parts": {model.__name__: model.objects.count() for model in PARTS},
+        "absences": list(
+            m.Afwezigheid.objects.order_by("entiteit__code", "personeelsnummer", "eerste_dag").values_list(
+                "entiteit__code", "personeelsnummer", "eerste_dag", "laatste_dag"
+            )
+        ),
     }
 
 
@@ -123,7 +131,7 @@ def test_entities_users_and_staff(loaded):
     coaches = Gebruiker.objects.filter(rol="terugkeercoach").count()
     assert 1.5 * 120 <= coaches <= 2.5 * 120
     assert Gebruiker.objects.filter(rol="ago").exists()
-    user = Gebruiker.objects.get(username="coach1.e001")
+    user = Gebruiker.objects.get(username="coach.e001")
     assert user.check_password("bench-wachtwoord-2024")
     assert m.Personeelslid.objects.count() >= STAFF
     # Open trajectories of one entity belong to different staff members.

@@ -280,9 +280,9 @@ def test_history_shows_labels_not_numbers(c, full):
 
 def test_history_says_demo_data_instead_of_system(client):
     from entiteiten.models import Gebruiker
-    from trajecten import demo
+    from trajecten import generator
 
-    demo.laad(TODAY, seed=1, n_trajecten=3)
+    generator.laad(generator.demo(3), seed=1, reference_date=TODAY)
     t = m.Traject.objects.first()
     client.force_login(Gebruiker.objects.filter(rol="ago").first())
     c = client

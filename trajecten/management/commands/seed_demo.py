@@ -1,4 +1,4 @@
-"""``manage.py seed_demo``: deterministic demo data relative to a reference date (see trajecten.demo)."""
+"""``manage.py seed_demo``: deterministic demo data relative to a reference date (see trajecten.generator)."""
 
 import time
 from datetime import date
@@ -9,8 +9,10 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from entiteiten.models import Entiteit
-from trajecten import demo
+from trajecten import generator
 from trajecten.models import Traject
+
+STANDAARD_AANTAL_TRAJECTEN = generator.demo().trajecten
 
 
 class Command(BaseCommand):
@@ -24,11 +26,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reference-date", dest="reference_date", help="Referentiedatum JJJJ-MM-DD (standaard: vandaag)."
         )
-        parser.add_argument("--seed", type=int, default=demo.STANDAARD_SEED, help="Seed (standaard 2024).")
+        parser.add_argument(
+            "--seed", type=int, default=generator.STANDAARD_SEED, help="Seed (standaard 2024)."
+        )
         parser.add_argument(
             "--trajecten",
             type=int,
-            default=demo.STANDAARD_AANTAL_TRAJECTEN,
+            default=STANDAARD_AANTAL_TRAJECTEN,
             help="Aantal trajecten (standaard 300).",
         )
         parser.add_argument(
@@ -41,8 +45,8 @@ class Command(BaseCommand):
         self,
         *args,
         reference_date=None,
-        seed=demo.STANDAARD_SEED,
-        trajecten=demo.STANDAARD_AANTAL_TRAJECTEN,
+        seed=generator.STANDAARD_SEED,
+        trajecten=STANDAARD_AANTAL_TRAJECTEN,
         reset=False,
         **options,
     ):
@@ -57,20 +61,20 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Er zijn al entiteiten: geen demodata aangemaakt (gebruik --reset om ze opnieuw te laden)."
             )
-            self._logins(demo.logins())
+            self._logins(generator.logins())
             return
 
         start = time.monotonic()
         try:
             with transaction.atomic():
                 if reset:
-                    weg = demo.wis()
+                    weg = generator.wis()
                     self.stdout.write(
                         "Gewist: " + ", ".join(f"{n} {label}" for label, n in weg.items() if n)
                         if any(weg.values())
                         else "Gewist: niets (database was leeg)."
                     )
-                resultaat = demo.laad(ref, seed=seed, n_trajecten=trajecten)
+                resultaat = generator.laad(generator.demo(trajecten), seed, ref)
         except (ProtectedError, RestrictedError) as exc:
             raise CommandError(f"Kan de bestaande gegevens niet wissen: {exc.args[0]}") from exc
         duur = time.monotonic() - start
@@ -85,7 +89,7 @@ class Command(BaseCommand):
             f"  Termijnbewaking uitgevoerd op {ref:%d/%m/%Y}: {resultaat.signalen} signalen (geen e-mails)."
         )
         self._samenvatting(resultaat)
-        self._logins(resultaat.logins)
+        self._logins(generator.logins())
 
     def _samenvatting(self, resultaat):
         soorten = dict(Traject.Soort.choices)
@@ -107,5 +111,5 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'gebruikersnaam':<16} {'entiteit':<9} rol")
         for username, rol, entiteit in logins:
             self.stdout.write(f"  {username:<16} {entiteit:<9} {rol}")
-        self.stdout.write(f"Wachtwoord voor alle demogebruikers: {demo.WACHTWOORD}")
+        self.stdout.write(f"Wachtwoord voor alle demogebruikers: {generator.DEMO_WACHTWOORD}")
         self.stdout.write("Open http://127.0.0.1:8000")
