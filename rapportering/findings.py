@@ -157,12 +157,13 @@ def key_findings(
     period: str,
     previous: str | None,
     end: str,
-    median_return: tuple[str, str] | None = None,
+    median_return: tuple[str, str, tuple[str, str] | None] | None = None,
 ) -> list[Finding]:
     """Sentences for the first page. ``period`` / ``previous``: the periods' labels ("2025", "2024");
     ``end``: the day "ongoing" refers to (dd/mm/jjjj): the period's last day, or the day the figures were
     computed while the period still runs. ``median_return``: (printed median in days, what it rests
-    on), from the survival analysis, when available."""
+    on, (printed medians with and without a first conversation within 6 weeks) or None), from the
+    return-to-work curves, when they print one."""
     out: list[Finding] = []
     left_out = False
     for ind in inds:
@@ -176,12 +177,17 @@ def key_findings(
             basis += f"; {previous}: {ind.before}"
         out.append(Finding(text, basis))
     if median_return is not None and shown.is_stated(median_return[0]):
-        out.append(
-            Finding(
-                _("De mediane tijd tot de werkhervatting was %(d)s dagen.") % {"d": median_return[0]},
-                median_return[1],
-            )
-        )
+        median, basis, pair = median_return
+        text = _(
+            "Half van de afwezigen was na %(d)s dagen weer aan het werk (mediaan, met de lopende afwezigheden "
+            "meegerekend)."
+        ) % {"d": median}
+        if pair is not None:
+            text += " " + _(
+                "Met een eerste gesprek binnen 6 weken was dat %(e)s dagen, met een later of geen gesprek "
+                "%(l)s dagen: een samenhang, geen bewijs dat het gesprek de oorzaak is."
+            ) % {"e": pair[0], "l": pair[1]}
+        out.append(Finding(text, basis))
     if left_out:
         out.append(
             Finding(

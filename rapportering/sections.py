@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from entiteiten.models import Entiteit
 from trajecten import deadlines as dl
 
-from . import shown
+from . import shown, survival
 from .figures import Figures, Periode, Report
 from .findings import Finding, Indicator, indicators, key_findings
 from .tables import (
@@ -65,10 +65,28 @@ def comparison_table(inds: list[Indicator], period: str, previous: str) -> Table
     )
 
 
-def median_return(report: Report, entiteit: Entiteit | None) -> tuple[str, str] | None:
-    """Hook for the median time to return (Kaplan–Meier, rapportering.survival): (printed median in days,
-    what it rests on). Not computed here: until the survival analysis is merged there is no such finding."""
-    return None
+def median_return(tables: list[Table]) -> tuple[str, str, tuple[str, str] | None] | None:
+    """The median time to return as the first curve section prints it (Kaplan–Meier,
+    rapportering.survival): (median of all in days, what it rests on, (median with a first conversation
+    within 6 weeks, median later or none) or None). None when the section is missing or its median is
+    withheld or not reached: a sentence only states what the table prints."""
+    table = next((t for t in tables if t.key == survival.FIRST), None)
+    if table is None or len(table.rows) < 3:
+        return None
+    (label, alle), (_e, early), (_l, late) = table.rows[:3]
+    if not alle[1].isdigit():
+        return None
+    basis = _("%(t)s, %(r)s: mediaan %(m)s dagen (95%%-BI %(ci)s)") % {
+        "t": table.title,
+        "r": label,
+        "m": alle[1],
+        "ci": alle[2],
+    }
+    pair = None
+    if early[1].isdigit() and late[1].isdigit():
+        pair = (early[1], late[1])
+        basis += "; " + _("binnen 6 weken: %(e)s; later of niet: %(l)s") % {"e": early[1], "l": late[1]}
+    return alle[1], basis, pair
 
 
 def _after(tables: list[Table], key: str, extra: list[Table]) -> list[Table]:
@@ -104,7 +122,7 @@ def report_content(report: Report, entiteit: Entiteit | None, previous: Report |
         period_phrase(report.periode),
         period_phrase(previous.periode) if previous is not None else None,
         f"{min(report.periode.end, report.generated_on):%d/%m/%Y}",  # a year still running: today
-        median_return(report, entiteit),
+        median_return(tables),
     )
     course = [
         formal_terms_table(f),

@@ -102,13 +102,46 @@ def test_zero_is_said_in_words_and_nothing_to_say_gives_no_findings():
     assert not any("gesprek" in f.text for f in found)  # no informal trajectory: no share ("—")
 
 
-def test_median_time_to_return_hook():
+def curve_table(alle, early, late):
+    rest = ["—"] * 7
+    return tables.Table(
+        "overleving_gesprek",
+        "Terugkeer naar het werk: eerste gesprek binnen 6 weken of later",
+        [],
+        [
+            ("Alle trajecten", ["12", alle, "80–110", *rest]),
+            ("Eerste gesprek binnen 6 weken", ["6", early, "50–90", *rest]),
+            ("Eerste gesprek later of niet", ["6", late, "100–140", *rest]),
+        ],
+    )
+
+
+def test_median_time_to_return_as_the_curve_table_prints_it():
     inds = kf.indicators(NOW, None, NONE_HIDDEN)
-    assert not any("mediane" in f.text for f in kf.key_findings(inds, "2025", None, "31/12/2025"))
-    found = kf.key_findings(inds, "2025", None, "31/12/2025", median_return=("94", "Kaplan–Meier: 94"))
-    assert found[-1] == kf.Finding("De mediane tijd tot de werkhervatting was 94 dagen.", "Kaplan–Meier: 94")
-    hidden = kf.key_findings(inds, "2025", None, "31/12/2025", median_return=("<5", "x"))
-    assert not any("mediane" in f.text for f in hidden)
+    assert not any("mediaan" in f.text for f in kf.key_findings(inds, "2025", None, "31/12/2025"))
+    assert sections.median_return([]) is None  # no curve section, no sentence
+    median = sections.median_return([curve_table("94", "70", "120")])
+    found = kf.key_findings(inds, "2025", None, "31/12/2025", median_return=median)
+    assert found[-1].text == (
+        "Half van de afwezigen was na 94 dagen weer aan het werk (mediaan, met de lopende afwezigheden "
+        "meegerekend). Met een eerste gesprek binnen 6 weken was dat 70 dagen, met een later of geen gesprek "
+        "120 dagen: een samenhang, geen bewijs dat het gesprek de oorzaak is."
+    )
+    assert found[-1].basis == (
+        "Terugkeer naar het werk: eerste gesprek binnen 6 weken of later, Alle trajecten: mediaan 94 dagen "
+        "(95%-BI 80–110); binnen 6 weken: 70; later of niet: 120"
+    )
+    # a group withheld or a median not reached: only what the table prints
+    one = sections.median_return([curve_table("94", "te weinig trajecten", "120")])
+    assert (
+        one[2] is None
+        and "Met een eerste gesprek"
+        not in kf.key_findings(inds, "2025", None, "31/12/2025", median_return=one)[-1].text
+    )
+    assert sections.median_return([curve_table("niet bereikt", "70", "120")]) is None
+    assert (
+        sections.median_return([curve_table("verborgen om een kleine groep te beschermen", "7", "9")]) is None
+    )
 
 
 # --- comparison with the previous year -------------------------------------------------------------------
