@@ -253,40 +253,50 @@ def _rapporten_page(request, form=None, extract_form=None, status=200):
     )
 
 
+def _request_reports(request, may, form_class, form_name: str, make, message) -> HttpResponse:
+    """A POST that asks for reports of a year: allowed by ``may`` (reintegratie.access), the year checked
+    by ``form_class`` (errors back on the reports page), ``make(year, user)`` records them, a worker makes them."""
+    if not may(request.user):
+        raise Http404
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _rapporten_page(request, **{form_name: form}, status=400)
+    year = form.cleaned_data["jaar"]
+    rows = make(year, request.user)
+    generate_reports.delay([r.pk for r in rows])
+    messages.success(request, message(year, rows))
+    return redirect("rapporten")
+
+
 @login_required
 @require_POST
 def aanvragen(request):
-    user = request.user
-    if not access.mag_rapport_aanvragen(user):
-        raise Http404
-    form = JaarForm(request.POST)
-    if not form.is_valid():
-        return _rapporten_page(request, form, status=400)
-    year = form.cleaned_data["jaar"]
-    rows = request_year(year, user, None if access.ziet_alle_entiteiten(user) else [user.entiteit])
-    generate_reports.delay([r.pk for r in rows])
-    messages.success(request, _("%(n)s rapporten voor %(j)s worden opgemaakt.") % {"n": len(rows), "j": year})
-    return redirect("rapporten")
+    return _request_reports(
+        request,
+        access.mag_rapport_aanvragen,
+        JaarForm,
+        "form",
+        lambda year, user: request_year(
+            year, user, None if access.ziet_alle_entiteiten(user) else [user.entiteit]
+        ),
+        lambda year, rows: _("%(n)s rapporten voor %(j)s worden opgemaakt.") % {"n": len(rows), "j": year},
+    )
 
 
 @login_required
 @require_POST
 def extract_aanvragen(request):
     """HR: its own entity's anonymised extract for the preventieadviseur-arbeidsarts."""
-    user = request.user
-    if not access.mag_extract_aanvragen(user):
-        raise Http404
-    form = ExtractJaarForm(request.POST)
-    if not form.is_valid():
-        return _rapporten_page(request, extract_form=form, status=400)
-    year = form.cleaned_data["jaar"]
-    rows = request_extract(year, user, user.entiteit)
-    generate_reports.delay([r.pk for r in rows])
-    messages.success(
+    return _request_reports(
         request,
-        _("Het extract voor de preventieadviseur-arbeidsarts van %(j)s wordt opgemaakt.") % {"j": year},
+        access.mag_extract_aanvragen,
+        ExtractJaarForm,
+        "extract_form",
+        lambda year, user: request_extract(year, user, user.entiteit),
+        lambda year, rows: (
+            _("Het extract voor de preventieadviseur-arbeidsarts van %(j)s wordt opgemaakt.") % {"j": year}
+        ),
     )
-    return redirect("rapporten")
 
 
 @login_required
