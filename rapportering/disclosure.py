@@ -16,7 +16,7 @@ The rules (threshold T = ``settings.REPORT_MIN_CELL``):
   bounds a reader can derive for every small cell (printed or derivable) still contain both 1 and T-1:
   nothing narrows "<5" down to fewer values than the marker claims. Where the markers themselves already
   narrow a cell (a "<5" total of two "<5" parts: each part is at most 3), the cell is protected up to
-  what the markers allow. ``tests/test_disclosure.py`` plays that reader with ``scipy.optimize.linprog``.
+  what the markers allow. ``tests/rapportering/test_disclosure.py`` plays that reader with ``scipy.optimize.linprog``.
 - *Choice*: secondary cells are found one small cell at a time with a linear program (HiGHS) that looks
   for a way the table could change (all printed sums unchanged) that moves the small cell to 1 and to
   T-1, paying for each cell it must hide with the persons in it; a total or subtotal costs far more, so it

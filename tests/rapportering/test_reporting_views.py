@@ -1,0 +1,232 @@
+"""Dashboards, exports and the download page: access by role and entity, query counts, PDF content."""
+
+import io
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from entiteiten.models import Gebruiker
+from rapportering.models import Rapport
+from rapportering.services import refresh_year_figures
+from tests.factories import GebruikerFactory, PersoneelslidFactory, TrajectFactory
+from trajecten import models as m
+
+pytestmark = pytest.mark.django_db
+
+
+def world(entiteit_a, entiteit_b, n=6):
+    for i in range(n):
+        for ent in (entiteit_a, entiteit_b):
+            t = TrajectFactory(
+                personeelslid=PersoneelslidFactory(entiteit=ent, achternaam=f"Naam{ent.code}{i}"),
+                d0=date(2025, 2, 1 + i),
+            )
+            m.Gesprek.objects.create(traject=t, datum=date(2025, 3, 1), vorm="telefoon", gevoerd_door="coach")
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_hr_sees_only_own_entity_dashboard(client, hr_a, entiteit_a, entiteit_b):
+    world(entiteit_a, entiteit_b)
+    client.force_login(hr_a)
+    html = client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
+    assert entiteit_a.naam in html and "Trajecten per soort" in html
+    # the same sections as the report: key findings first, then the comparison with the year before
+    assert html.index("Kernbevindingen") < html.index("Vergelijking met het vorige jaar")
+    assert "In 2025 startten 6 re-integratietrajecten. Dat zijn er 6 meer dan in 2024 (0)." in html
+    # another entity's figures do not exist for HR
+    assert client.get(reverse("dashboard"), {"jaar": 2025, "entiteit": entiteit_b.pk}).status_code == 404
+    assert (
+        client.get(reverse("export", args=["csv"]), {"jaar": 2025, "entiteit": entiteit_b.pk}).status_code
+        == 404
+    )
+
+
+def test_ago_sees_all_entities_with_subtotals(client, ago, entiteit_a, entiteit_b):
+    world(entiteit_a, entiteit_b)
+    client.force_login(ago)
+    html = client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
+    assert "Actieve trajecten per entiteit en beleidsdomein" in html
+    assert "Totaal Vlaamse overheid" in html and "Subtotaal" in html
+
+
+def test_users_without_report_role_see_only_a_message(client, entiteit_a):
+    user = GebruikerFactory(username="beheerder2", rol=Gebruiker.Rol.BEHEERDER, entiteit=None)
+    user.rol = "onbekend"
+    user.save()
+    client.force_login(user)
+    for name in ("dashboard", "rapporten"):
+        response = client.get(reverse(name))
+        assert response.status_code == 403 and "geen toegang" in response.content.decode()
+
+
+def test_dashboard_query_count_is_pinned_and_flat(client, hr_a, ago, entiteit_a, entiteit_b):
+    def measure(user, params):
+        client.force_login(user)
+        client.get(reverse("dashboard"), params)  # warm-up: the first view of a year computes and stores it
+        return queries(client, reverse("dashboard"), params)
+
+    year, half = {"jaar": 2025}, {"van": "01/01/2025", "tot": "30/06/2025"}
+    world(entiteit_a, entiteit_b, n=1)
+    before = (measure(ago, year), measure(hr_a, year), measure(hr_a, half))
+    world(entiteit_a, entiteit_b, n=15)
+    refresh_year_figures()
+    after = (measure(ago, year), measure(hr_a, year), measure(hr_a, half))
+    # the previous year too (comparison); a live period and its range a year earlier each read the personnel
+    # system's absence periods too (rapportering.survival): one query each
+    assert before == after == (12, 13, 31)
+
+
+def test_year_figures_are_stored_refreshed_nightly_and_on_request(
+    client, ago, hr_a, entiteit_a, entiteit_b, settings
+):
+    world(entiteit_a, entiteit_b, n=5)
+    client.force_login(hr_a)
+    assert (
+        'Actief in de periode</th><td class="num">5<'
+        in client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
+    )
+    world(entiteit_a, entiteit_b, n=3)  # three more per entity: the stored year does not know yet
+    html = client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
+    assert 'Actief in de periode</th><td class="num">5<' in html and "Cijfers berekend op" in html
+    # a date range is computed live
+    live = client.get(reverse("dashboard"), {"van": "01/01/2025", "tot": "30/12/2025"}).content.decode()
+    assert 'Actief in de periode</th><td class="num">8<' in live
+    # HR cannot ask for a recomputation; AgO can
+    assert client.post(reverse("herberekenen"), {"jaar": "2025"}).status_code == 404
+    client.force_login(ago)
+    assert client.post(reverse("herberekenen"), {"jaar": "2025"}).status_code == 302
+    client.force_login(hr_a)
+    assert (
+        'Actief in de periode</th><td class="num">8<'
+        in client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
+    )
+    entry = settings.CELERY_BEAT_SCHEDULE["refresh-dashboard-figures-daily"]
+    assert entry["task"] == "rapportering.tasks.refresh_year_figures"
+
+
+def test_stored_figures_round_trip_exactly(entiteit_a, entiteit_b):
+    from rapportering import figures as fg
+
+    world(entiteit_a, entiteit_b, n=6)
+    report = fg.build(fg.Periode.year(2025))
+    again = fg.report_from_dict(fg.report_to_dict(report))
+    assert (
+        again.total == report.total
+        and again.per_entity == report.per_entity
+        and again.per_domain == report.per_domain
+    )
+    assert [e.pk for e in again.entities] == [e.pk for e in report.entities]
+
+
+def test_bad_period_gets_a_dutch_message(client, hr_a):
+    client.force_login(hr_a)
+    html = client.get(reverse("dashboard"), {"van": "01/06/2025"}).content.decode()
+    assert "Geef zowel een begin- als een einddatum" in html
+    html = client.get(reverse("dashboard"), {"van": "01/06/2025", "tot": "01/01/2025"}).content.decode()
+    assert "De einddatum ligt vóór de begindatum." in html
+
+
+def test_exports_say_the_figures(client, ago, entiteit_a, entiteit_b):
+    world(entiteit_a, entiteit_b)
+    client.force_login(ago)
+    params = {"van": "01/01/2025", "tot": "31/12/2025"}
+    csv_text = client.get(reverse("export", args=["csv"]), params).content.decode("utf-8-sig")
+    assert "Trajecten per soort" in csv_text and "Actief in de periode;12;0;0;12;0" in csv_text
+    wb = load_workbook(io.BytesIO(client.get(reverse("export", args=["xlsx"]), params).content))
+    rows = list(wb["VO"].iter_rows(values_only=True))
+    assert ("Actief in de periode", 12, 0, 0, 12, 0) in [r[:6] for r in rows]  # as wide as its widest table
+    response = client.get(reverse("export", args=["pdf"]), {**params, "entiteit": entiteit_a.pk})
+    text = pdf_text(response.content)
+    assert "Entiteitsoverlegcomité" in text and entiteit_a.naam in text
+    assert "Actief in de periode 6 0 0 6 0" in text
+    assert "Pagina 1 van" not in text  # the cover carries no page number
+    assert "Naam" + entiteit_a.code not in text  # no person is named
+
+
+def test_yearly_reports_generated_stored_and_downloaded(
+    client, ago, hr_a, coach_b, entiteit_a, entiteit_b, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    world(entiteit_a, entiteit_b)
+    client.force_login(ago)
+    response = client.post(reverse("rapporten_aanvragen"), {"jaar": "2025"})
+    assert response.status_code == 302
+    reports = Rapport.objects.all()
+    assert reports.count() == 8 + 2 * 2 and set(reports.values_list("status", flat=True)) == {"klaar"}
+    hoc = reports.get(soort="hoc_pdf")
+    assert (tmp_path / hoc.bestand.name).exists()
+    text = pdf_text(b"".join(client.get(reverse("rapport_download", args=[hoc.pk])).streaming_content))
+    assert "Hoog Overlegcomité" in text and "Inhoud" in text and "Pagina 3 van" in text
+    assert "Subtotaal" in text
+
+    eoc_a = reports.get(soort="eoc_pdf", entiteit=entiteit_a)
+    eoc_b = reports.get(soort="eoc_pdf", entiteit=entiteit_b)
+    client.force_login(hr_a)
+    html = client.get(reverse("rapporten")).content.decode()
+    assert reverse("rapport_download", args=[eoc_a.pk]) in html
+    assert reverse("rapport_download", args=[eoc_b.pk]) not in html
+    assert reverse("rapport_download", args=[hoc.pk]) not in html
+    assert client.get(reverse("rapport_download", args=[eoc_b.pk])).status_code == 404
+    assert client.get(reverse("rapport_download", args=[hoc.pk])).status_code == 404
+    client.force_login(coach_b)
+    assert client.get(reverse("rapport_download", args=[eoc_a.pk])).status_code == 404
+
+
+def test_hr_requests_only_own_entity(client, hr_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(hr_a)
+    client.post(reverse("rapporten_aanvragen"), {"jaar": "2025"})
+    assert set(Rapport.objects.values_list("entiteit", flat=True)) == {hr_a.entiteit_id}
+    response = client.post(reverse("rapporten_aanvragen"), {"jaar": "3000"})
+    assert response.status_code == 400 and "Kies een jaar van 2000 tot en met" in response.content.decode()
+
+
+def test_coach_cannot_request_reports(client, coach_a):
+    client.force_login(coach_a)
+    assert client.post(reverse("rapporten_aanvragen"), {"jaar": "2025"}).status_code == 404
+    assert not Rapport.objects.exists()
+
+
+def test_failed_report_is_marked_and_others_go_on(client, ago, entiteit_a, settings, tmp_path, monkeypatch):
+    from rapportering import services
+
+    settings.MEDIA_ROOT = tmp_path
+    real = services.content_for
+
+    def broken(r, *reports):
+        if r.soort == "hoc_csv":
+            raise RuntimeError("schijf vol")
+        return real(r, *reports)
+
+    monkeypatch.setattr(services, "content_for", broken)
+    client.force_login(ago)
+    client.post(reverse("rapporten_aanvragen"), {"jaar": "2025"})
+    failed = Rapport.objects.get(soort="hoc_csv")
+    assert (failed.status, failed.fout) == ("mislukt", "schijf vol")
+    assert Rapport.objects.filter(status="klaar").count() == Rapport.objects.count() - 1
+
+
+def test_reports_page_query_count_is_pinned_and_flat(client, ago, entiteit_a, entiteit_b, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(ago)
+    client.post(reverse("rapporten_aanvragen"), {"jaar": "2024"})  # 12 reports
+    client.get(reverse("rapporten"))
+    few = queries(client, reverse("rapporten"))
+    client.post(reverse("rapporten_aanvragen"), {"jaar": "2025"})  # 24 reports
+    client.get(reverse("rapporten"))
+    assert queries(client, reverse("rapporten")) == few == 8
