@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,8 +21,8 @@ from . import figures as fg
 from . import pdf
 from .documents import report_document
 from .exports import table_rows, to_csv, to_xlsx
-from .models import Rapport
-from .services import request_year, year_report
+from .models import Cijferset, Rapport
+from .services import request_year
 from .tasks import generate_reports, refresh_year_figures
 
 # Who sees which entities' figures and reports: reintegratie.access, for the whole tool.
@@ -132,16 +133,41 @@ def dashboard(request):
     form, periode, entiteit = _period_and_entity(request)
     context = {"form": form, "periode": periode, "entiteit": entiteit, "sections": []}
     if periode is not None:
+        report = None
         if periode == fg.Periode.year(periode.start.year):
             # A calendar year: the stored figures (refreshed nightly), so the page answers at VO scale.
-            report, snap = year_report(periode.start.year)
-            context["berekend_op"] = snap.berekend_op
+            snap = stored_year_figures(periode.start.year)
+            if snap is None:
+                context["berekenen"] = True  # computed in the background: the page says so and refreshes
+            else:
+                report = fg.report_from_dict(snap.data)
+                context["berekend_op"] = snap.berekend_op
         else:
             report = fg.build(periode, [entiteit] if entiteit else None)
-        context["sections"] = pdf.sections(report, entiteit)
+        if report is not None:
+            context["sections"] = pdf.sections(report, entiteit)
         context["query"] = request.GET.urlencode() or f"jaar={periode.start.year}"
         context["threshold"] = fg.threshold()
     return render(request, "rapportering/dashboard.html", context)
+
+
+QUEUED_FOR = 10 * 60  # seconds a queued computation of a year keeps others from queueing it again
+
+
+def stored_year_figures(year: int) -> Cijferset | None:
+    """A year's stored figures; when none exist, their computation is queued (once) and None says that
+    they are being computed. Nobody waits for a year nobody asked for before (seconds at VO scale). With
+    tasks in-process (development, tests) the computation runs now and its figures are returned."""
+    periode = fg.Periode.year(year)
+    stored = Cijferset.objects.filter(periode_start=periode.start, periode_eind=periode.end)
+    snap = stored.first()
+    key = f"rapportering:cijfers-in-wachtrij:{year}"
+    if snap is None and cache.add(key, True, timeout=QUEUED_FOR):
+        refresh_year_figures.delay([year])
+        snap = stored.first()
+        if snap is not None:  # computed in-process
+            cache.delete(key)
+    return snap
 
 
 @login_required
