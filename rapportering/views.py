@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from entiteiten.models import Entiteit
 from reintegratie import access
+from reintegratie.widgets import SnelleSelect
 
 from . import figures as fg
 from . import pdf
@@ -73,7 +74,10 @@ class PeriodForm(forms.Form):
         label=gettext_lazy("tot en met"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
     )
     entiteit = forms.ModelChoiceField(
-        label=gettext_lazy("Entiteit"), queryset=Entiteit.objects.none(), required=False
+        label=gettext_lazy("Entiteit"),
+        queryset=Entiteit.objects.none(),
+        required=False,
+        widget=SnelleSelect,  # every entity for AgO: Django's template per option was a third of the page
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -296,11 +296,12 @@ def test_worklist_queries_read_the_partial_indexes_of_open_trajectories(
 
 
 def test_worklist_selects_have_djangos_markup(as_coach_a, coach_a, entiteit_a):
-    """The filters' selects are written in Python (trajecten.filters.SnelleSelect), as Django's templates
+    """The filters' selects are written in Python (reintegratie.widgets.SnelleSelect), as Django's templates
     would write them: same attributes, escaping and selected option."""
     from django import forms
 
-    from trajecten.filters import SnelleSelect, TrajectFilter
+    from reintegratie.widgets import SnelleSelect
+    from trajecten.filters import TrajectFilter
 
     coach_a.first_name = 'Ann & "Bo" <i>'
     coach_a.save()
