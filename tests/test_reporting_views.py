@@ -228,7 +228,9 @@ def test_reports_page_query_count_is_pinned_and_flat(client, ago, entiteit_a, en
     assert queries(client, reverse("rapporten")) == few == 8
 
 
-def test_first_view_of_a_year_computes_in_the_background(client, hr_a, entiteit_a, entiteit_b, monkeypatch):
+def test_first_view_of_a_year_computes_in_the_background(
+    client, hr_a, entiteit_a, entiteit_b, monkeypatch, request
+):
     """With a worker (not in-process), nobody waits for a year nobody asked for before: the page says the
     figures are being computed (queued once, however often it is viewed), then shows them."""
     from django.core.cache import cache
@@ -237,9 +239,12 @@ def test_first_view_of_a_year_computes_in_the_background(client, hr_a, entiteit_
     from rapportering.services import year_report
 
     world(entiteit_a, entiteit_b, n=5)
-    cache.delete("rapportering:cijfers-in-wachtrij:2025")
+    key = "rapportering:cijfers-in-wachtrij:2025"
+    cache.delete(key)
     queued = []
-    monkeypatch.setattr(views.refresh_year_figures, "delay", lambda years: queued.append(years))
+    monkeypatch.setitem(views.refresh_year_figures.app.conf, "task_always_eager", False)
+    monkeypatch.setattr(views.refresh_year_figures, "delay", queued.append)
+    request.addfinalizer(lambda: cache.delete(key))  # the cache outlives the test
     client.force_login(hr_a)
     for _ in range(2):
         html = client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
