@@ -4,6 +4,11 @@ An exact count of a long list costs a pass over all of its rows on every page vi
 more than a thousand trajectories. ``BoundedPaginator`` counts at most ``limit`` + 1 rows (one
 ``SELECT COUNT(*) FROM (... LIMIT limit + 1)``), offers the pages of the first ``limit`` rows and says
 whether there are more ("Meer dan 1.000"): refine the filters to see the rest.
+
+A page is read as a "deferred join": the primary keys of the page first (``ORDER BY .. OFFSET .. LIMIT``
+on the table alone, which an index in that order answers), then the rows with their related objects for
+those keys only. Otherwise PostgreSQL may join every skipped row (a later page) or every matching row
+before sorting (a filter it misjudges), which grows with the list.
 """
 
 from __future__ import annotations
@@ -32,3 +37,11 @@ class BoundedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return min(self.counted, self.limit)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        qs = self.object_list
+        rows = qs.filter(pk__in=qs.values("pk")[bottom:top]) if top > bottom else qs.none()
+        return self._get_page(rows, number, self)
