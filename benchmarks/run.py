@@ -57,7 +57,7 @@ MB = 1024 * 1024
 
 # Budgets: (what, limit). Request budgets apply to the p95 server time.
 BUDGET_PAGE_MS = 100  # every page a user waits for, dashboards included
-PAGE_SQL_MS = 5  # the worklists' SQL (p50 of the whole request's statements, re-run bare)
+PAGE_SQL_MS = 5  # a worklist's own SQL: its count and page statements re-run bare (medians, summed)
 SQL_RATIO = 3  # a page's p50 within this many times the p50 of its SQL alone (reported)
 SQL_REPS = 10
 SCALING = 1.3  # a page's p95 at 1,000,000 within this factor of its p95 at 100,000
@@ -210,11 +210,11 @@ def capture_sql(client, url: str) -> list[str]:
 
 def time_sql(statements: list[str], reps: int) -> tuple[list[float], list[float]]:
     """Re-run a request's statements bare with a cursor, ``reps`` times, each time in a transaction that is
-    rolled back (a page's writes: session, read log). Returns the total per run and the time of each
-    statement in its fastest run (ms)."""
+    rolled back (a page's writes: session, read log). Returns the total per run and each statement's
+    median time (ms)."""
     from django.db import connection, transaction
 
-    totals, best = [], [math.inf] * len(statements)
+    totals, each = [], [[] for _ in statements]
     for _ in range(reps):
         total = 0.0
         with transaction.atomic(), connection.cursor() as cur:
@@ -225,19 +225,25 @@ def time_sql(statements: list[str], reps: int) -> tuple[list[float], list[float]
                 if raw.description is not None:
                     raw.fetchall()
                 dt = (time.perf_counter() - t0) * 1000
-                best[i] = min(best[i], dt)
+                each[i].append(dt)
                 total += dt
             transaction.set_rollback(True)
         totals.append(total)
-    return totals, best
+    return totals, [statistics.median(t) for t in each]
+
+
+def worklist_statements(sql: str) -> bool:
+    """The worklist's own SQL: its bounded count and its page (not session, user, filter choices)."""
+    return 'FROM "trajecten_traject"' in sql and "eerstvolgende_termijn" in sql
 
 
 def page_row(name, size, client, urls, warmup, reps, budget_ms, sql_budget_ms=None) -> dict:
     """A page's server time over ``reps`` requests, and the time of its SQL alone: the queries of one
-    request (the first URL), re-run bare. Budget: p95 < ``budget_ms``, the p50 within ``SQL_RATIO`` times
-    the SQL's p50, and (worklists) the SQL under ``sql_budget_ms``."""
+    request (the first URL), re-run bare. Budget: p95 < ``budget_ms`` and (worklists) the worklist's own
+    statements (count and page, medians) under ``sql_budget_ms``; the page's p50 against its SQL's p50 is
+    reported (target ``SQL_RATIO``)."""
     print(f"  {name} ...", flush=True)
-    budget = f"p95 < {budget_ms} ms" + (f", SQL < {sql_budget_ms} ms" if sql_budget_ms else "")
+    budget = f"p95 < {budget_ms} ms" + (f", its SQL < {sql_budget_ms} ms" if sql_budget_ms else "")
     try:
         times, queries = get_many(client, urls, warmup, reps)
         statements = capture_sql(client, urls[0])
@@ -247,9 +253,11 @@ def page_row(name, size, client, urls, warmup, reps, budget_ms, sql_budget_ms=No
     sql_p50 = statistics.median(sql_times)
     ratio = statistics.median(times) / sql_p50 if sql_p50 else None
     slowest = max(range(len(statements)), key=per_statement.__getitem__)
+    own = [t for t, q in zip(per_statement, statements, strict=True) if worklist_statements(q)]
+    worklist_sql = sum(own) if own else None
     checks = {
         "p95": pct(times, 95) < budget_ms,
-        "sql": sql_budget_ms is None or sql_p50 < sql_budget_ms,
+        "sql": sql_budget_ms is None or (worklist_sql is not None and worklist_sql < sql_budget_ms),
     }
     return row(
         name,
@@ -259,12 +267,14 @@ def page_row(name, size, client, urls, warmup, reps, budget_ms, sql_budget_ms=No
         budget=budget,
         ok=all(checks.values()),
         note=(
-            f"page/SQL {ratio:.1f}x (target <= {SQL_RATIO}x); slowest query {per_statement[slowest]:.2f} ms: "
+            (f"worklist SQL (count + page) {worklist_sql:.2f} ms; " if sql_budget_ms else "")
+            + f"page/SQL {ratio:.1f}x (target <= {SQL_RATIO}x); slowest query {per_statement[slowest]:.2f} ms: "
             f"{' '.join(statements[slowest].split())[:140]}"
         ),
         url=urls[0],
         sql_p50_ms=round(sql_p50, 2),
         sql_ratio=round(ratio, 1) if ratio else None,
+        worklist_sql_ms=round(worklist_sql, 2) if sql_budget_ms and worklist_sql is not None else None,
         checks=checks,
         statements=[{"ms": round(t, 3), "sql": q} for t, q in zip(per_statement, statements, strict=True)],
     )
