@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,14 +16,15 @@ from django.views.decorators.http import require_POST
 
 from entiteiten.models import Entiteit
 from reintegratie import access
+from reintegratie.widgets import SnelleSelect
 
 from . import figures as fg
 from . import pdf
 from .documents import report_document
 from .exports import table_rows, to_csv, to_xlsx
-from .models import Rapport
+from .models import Cijferset, Rapport
 from .sections import previous_periode, report_content
-from .services import request_extract, request_year, year_report
+from .services import request_extract, request_year
 from .tasks import generate_reports, refresh_year_figures
 
 # Who sees which entities' figures and reports: reintegratie.access, for the whole tool.
@@ -83,7 +85,10 @@ class PeriodForm(forms.Form):
         label=gettext_lazy("tot en met"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
     )
     entiteit = forms.ModelChoiceField(
-        label=gettext_lazy("Entiteit"), queryset=Entiteit.objects.none(), required=False
+        label=gettext_lazy("Entiteit"),
+        queryset=Entiteit.objects.none(),
+        required=False,
+        widget=SnelleSelect,  # every entity for AgO: Django's template per option was a third of the page
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -143,20 +148,48 @@ def dashboard(request):
     form, periode, entiteit = _period_and_entity(request)
     context = {"form": form, "periode": periode, "entiteit": entiteit, "sections": []}
     if periode is not None:
+        report = previous = None
         if periode == fg.Periode.year(periode.start.year):
             # A calendar year: the stored figures (refreshed nightly), so the page answers at VO scale.
-            report, snap = year_report(periode.start.year)
-            previous, _snap = year_report(periode.start.year - 1)
-            context["berekend_op"] = snap.berekend_op
+            snap = stored_year_figures(periode.start.year)
+            if snap is None:
+                context["berekenen"] = True  # computed in the background: the page says so and refreshes
+            else:
+                report = fg.report_from_dict(snap.data)
+                context["berekend_op"] = snap.berekend_op
+                # the year before, for the comparison: only when stored (else queued, and left out now)
+                before = stored_year_figures(periode.start.year - 1)
+                previous = fg.report_from_dict(before.data) if before is not None else None
         else:
             report = fg.build(periode, [entiteit] if entiteit else None)
             previous = fg.build(previous_periode(periode), [entiteit] if entiteit else None)
-        content = report_content(report, entiteit, previous)
-        context["findings"] = content.findings
-        context["sections"] = pdf.table_sections(content.tables)
+        if report is not None:
+            content = report_content(report, entiteit, previous)
+            context["findings"] = content.findings
+            context["sections"] = pdf.table_sections(content.tables)
         context["query"] = request.GET.urlencode() or f"jaar={periode.start.year}"
         context["threshold"] = fg.threshold()
     return render(request, "rapportering/dashboard.html", context)
+
+
+QUEUED_FOR = 10 * 60  # seconds a queued computation of a year keeps others from queueing it again
+
+
+def stored_year_figures(year: int) -> Cijferset | None:
+    """A year's stored figures; when none exist, their computation is queued (once) and None says that
+    they are being computed. Nobody waits for a year nobody asked for before (seconds at VO scale). With
+    tasks in-process (development, tests) the computation runs now and its figures are returned."""
+    periode = fg.Periode.year(year)
+    stored = Cijferset.objects.filter(periode_start=periode.start, periode_eind=periode.end)
+    snap = stored.first()
+    key = f"rapportering:cijfers-in-wachtrij:{year}"
+    in_process = refresh_year_figures.app.conf.task_always_eager
+    if snap is None and (in_process or cache.add(key, True, timeout=QUEUED_FOR)):
+        refresh_year_figures.delay([year])
+        snap = stored.first()
+        if snap is not None:  # computed in-process
+            cache.delete(key)
+    return snap
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from entiteiten.models import Gebruiker
 from reintegratie import access
+from reintegratie.widgets import SnelleSelect
 
 from .models import Aanmelding, Traject
 
@@ -31,19 +32,27 @@ class TrajectFilter(django_filters.FilterSet):
         widget=forms.RadioSelect,
     )
     q = django_filters.CharFilter(label=_("Zoek op naam of personeelsnummer"), method="zoek")
-    soort = django_filters.ChoiceFilter(choices=Traject.Soort.choices, empty_label=_("Alle soorten"))
+    soort = django_filters.ChoiceFilter(
+        choices=Traject.Soort.choices, empty_label=_("Alle soorten"), widget=SnelleSelect
+    )
     status = django_filters.ChoiceFilter(
         choices=[(OPEN, _("Alle open trajecten")), *Traject.Status.choices],
         empty_label=None,
         method="filter_status",
+        widget=SnelleSelect,
     )
-    coach = django_filters.ModelChoiceFilter(queryset=coaches, empty_label=_("Alle coaches"))
-    entiteit = django_filters.ModelChoiceFilter(queryset=entiteiten, empty_label=_("Alle entiteiten"))
+    coach = django_filters.ModelChoiceFilter(
+        queryset=coaches, empty_label=_("Alle coaches"), widget=SnelleSelect
+    )
+    entiteit = django_filters.ModelChoiceFilter(
+        queryset=entiteiten, empty_label=_("Alle entiteiten"), widget=SnelleSelect
+    )
     overschrijdend = django_filters.ChoiceFilter(
         label=_("Entiteitsoverschrijdend (AgO)"),
         choices=Aanmelding.Status.choices,
         empty_label=_("Alle"),
         method="filter_overschrijdend",
+        widget=SnelleSelect,
     )
     te_laat = django_filters.BooleanFilter(
         label=_("Alleen met overschreden termijn"), method="filter_te_laat", widget=forms.CheckboxInput

@@ -7,8 +7,10 @@ help text MEDISCH_WAARSCHUWING, which forms show next to the field.
 from datetime import date
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from entiteiten.models import Entiteit
@@ -43,6 +45,12 @@ def datumbereik(prefix: str, *fields: str) -> list[models.CheckConstraint]:
     ]
 
 
+# Open trajectories (the predicate of the worklist's partial indexes: querysets must say exactly this, as
+# ``exclude(status=AFGESLOTEN)`` does, or imply it, as ``status='lopend'`` does) and the worklist's order.
+OPEN = ~Q(status="afgesloten")
+WERKLIJST_VOLGORDE = (F("eerstvolgende_termijn").asc(nulls_last=True), F("d0").asc(), F("id").asc())
+
+
 class Personeelslid(models.Model):
     """Minimal identification of the staff member."""
 
@@ -67,7 +75,15 @@ class Personeelslid(models.Model):
         verbose_name = _("personeelslid")
         verbose_name_plural = _("personeelsleden")
         ordering = ["achternaam", "voornaam"]
-        indexes = [models.Index(fields=["achternaam", "voornaam"])]
+        indexes = [
+            models.Index(fields=["achternaam", "voornaam"]),
+            # The worklist's search (trajecten.filters.zoek_q): ``icontains`` is UPPER(..) LIKE UPPER('%..%'),
+            # which a trigram index on the same expression serves; the personnel number is ``iexact``.
+            # PostgreSQL only (pg_trgm): the migration skips them elsewhere (SQLite in development).
+            GinIndex(OpClass(Upper("achternaam"), name="gin_trgm_ops"), name="personeelslid_achternaam_trgm"),
+            GinIndex(OpClass(Upper("voornaam"), name="gin_trgm_ops"), name="personeelslid_voornaam_trgm"),
+            models.Index(Upper("personeelsnummer"), name="personeelslid_nummer_upper"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(personeelsnummer=""), name="personeelsnummer_niet_leeg"),
             models.UniqueConstraint(
@@ -208,6 +224,19 @@ class Traject(models.Model):
             models.Index(fields=["status", "soort"]),
             models.Index(fields=["d0"]),
             models.Index(fields=["status", "eerstvolgende_termijn"]),
+            # The worklists read only open trajectories, in the worklist's order: partial indexes keep
+            # them independent of the closed history, which grows every year (README, "Performance").
+            *[
+                models.Index(*prefix, *WERKLIJST_VOLGORDE, name=name, condition=OPEN)
+                for name, prefix in (
+                    ("traject_open_werklijst", ()),
+                    ("traject_open_entiteit", (F("entiteit_id"),)),
+                    ("traject_open_doel_entiteit", (F("doel_entiteit_id"),)),
+                    ("traject_open_coach", (F("coach_id"),)),
+                )
+            ],
+            # "Alleen met overschreden termijn": eerstvolgende_termijn < today (the index above) OR this.
+            models.Index(fields=["formeel_verplicht_vanaf"], name="traject_open_formeel", condition=OPEN),
         ]
         constraints = [
             models.CheckConstraint(

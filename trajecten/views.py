@@ -12,8 +12,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +32,7 @@ from . import services as s
 from .facts import Dossier, facts_from
 from .filters import TrajectFilter
 from .labels import MIJLPALEN, STATES, WARNINGS
+from .paging import COUNT_LIMIT, BoundedPaginator
 
 PAGE_SIZE = 25
 ABSENT_SHOWN = 5
@@ -94,8 +94,10 @@ def worklist(request):
         "personeelslid", "coach", "entiteit", "doel_entiteit"
     )
     flt = TrajectFilter(request.GET, queryset=base, request=request, today=day)
-    qs = flt.qs.order_by(F("eerstvolgende_termijn").asc(nulls_last=True), "d0", "pk")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    # The order of the partial indexes on open trajectories (m.WERKLIJST_VOLGORDE): the page is read
+    # from the index, and the count stops at 1,001 rows, whatever the history holds.
+    qs = flt.qs.order_by(*m.WERKLIJST_VOLGORDE)
+    page = BoundedPaginator(qs, PAGE_SIZE, limit=COUNT_LIMIT).get_page(request.GET.get("pagina"))
     rows = [Row(t, row_signals(t, day)) for t in page.object_list]
     # Absent 4 weeks or more without a trajectory (personnel system): the first few, and how many.
     absent = absences.zonder_traject(access.zichtbare_entiteiten(request.user), day)

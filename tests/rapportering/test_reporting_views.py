@@ -230,3 +230,32 @@ def test_reports_page_query_count_is_pinned_and_flat(client, ago, entiteit_a, en
     client.post(reverse("rapporten_aanvragen"), {"jaar": "2025"})  # 24 reports
     client.get(reverse("rapporten"))
     assert queries(client, reverse("rapporten")) == few == 8
+
+
+def test_first_view_of_a_year_computes_in_the_background(
+    client, hr_a, entiteit_a, entiteit_b, monkeypatch, request
+):
+    """With a worker (not in-process), nobody waits for a year nobody asked for before: the page says the
+    figures are being computed (queued once, however often it is viewed), then shows them."""
+    from django.core.cache import cache
+
+    from rapportering import views
+    from rapportering.services import year_report
+
+    world(entiteit_a, entiteit_b, n=5)
+    key = "rapportering:cijfers-in-wachtrij:2025"
+    cache.delete(key)
+    queued = []
+    monkeypatch.setitem(views.refresh_year_figures.app.conf, "task_always_eager", False)
+    monkeypatch.setattr(views.refresh_year_figures, "delay", queued.append)
+    request.addfinalizer(lambda: cache.delete(key))  # the cache outlives the test
+    client.force_login(hr_a)
+    for _ in range(2):
+        html = client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
+        assert "De cijfers van 2025 worden berekend" in html and 'http-equiv="refresh"' in html
+        assert "Actief in de periode" not in html
+    assert queued == [[2025]]
+    year_report(2025)  # what the queued task does (rapportering.tasks.refresh_year_figures)
+    html = client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
+    assert 'Actief in de periode</th><td class="num">5<' in html and "Cijfers berekend op" in html
+    assert "worden berekend" not in html and 'http-equiv="refresh"' not in html

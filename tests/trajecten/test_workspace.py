@@ -1,5 +1,6 @@
 """The coach workspace, tested from the outside through HTTP."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -199,3 +200,126 @@ def test_worklist_shows_a_coach_their_own_by_default(as_coach_a, coach_a, entite
     assert (
         'value="alle" checked' in html.replace('id="id_wie_1" ', "").replace("  ", " ") or "checked" in html
     )
+
+
+def test_worklist_count_stops_at_the_limit(as_coach_a, entiteit_a, monkeypatch):
+    """The count reads at most limit + 1 rows; beyond the limit the page says so and offers the first."""
+    monkeypatch.setattr("trajecten.views.COUNT_LIMIT", 3)
+    monkeypatch.setattr("trajecten.views.PAGE_SIZE", 2)
+    for _ in range(3):
+        make(entiteit_a)
+    html = as_coach_a.get(reverse("worklist"), {"wie": "alle"}).content.decode()
+    assert "3 trajecten, meest dringende termijn eerst." in html and "Meer dan" not in html
+    make(entiteit_a)
+    with CaptureQueriesContext(connection) as ctx:
+        html = as_coach_a.get(reverse("worklist"), {"wie": "alle", "pagina": 2}).content.decode()
+    assert "Meer dan 3 trajecten, meest dringende termijn eerst." in html
+    assert "verfijn de filters" in html
+    assert "Pagina 2 van 2" in html  # the pages of the first 3, not of all 4
+    (count,) = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"]]
+    assert "LIMIT 4" in count
+    # the pages hold the first 3 in the worklist's order: 2 on page 1, 1 on page 2
+    first3 = list(m.Traject.objects.order_by(*m.WERKLIJST_VOLGORDE).values_list("pk", flat=True)[:3])
+    shown = [
+        [int(pk) for pk in re.findall(r'<a href="/trajecten/(\d+)/">', page_html)]
+        for page_html in (as_coach_a.get(reverse("worklist"), {"wie": "alle"}).content.decode(), html)
+    ]
+    assert shown == [first3[:2], first3[2:]]
+
+
+def test_limit_is_shown_with_a_thousands_separator():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override("nl-be"):
+        assert Template('{{ n|floatformat:"0g" }}').render(Context({"n": 1000})) == "1.000"
+
+
+def open_predicate_sql() -> str:
+    """The predicate of the worklist's partial indexes, as the ORM writes it in a query on trajecten."""
+    from django.db.models.sql import Query
+
+    query = Query(m.Traject)
+    where = query.build_where(m.OPEN)
+    sql, params = where.as_sql(query.get_compiler(connection=connection), connection)
+    return sql % tuple(f"'{p}'" for p in params)
+
+
+CLOSED = {"status": "afgesloten", "afgesloten_op": TODAY, "uitkomst": "zelfde_functie"}
+
+
+def add_closed_history(template: m.Traject, n: int) -> None:
+    """n copies of a closed trajectory (one INSERT), then ANALYZE: a history the planner knows about."""
+    cols = ", ".join(
+        connection.ops.quote_name(f.column) for f in m.Traject._meta.concrete_fields if not f.primary_key
+    )
+    table = connection.ops.quote_name(m.Traject._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {table}, generate_series(1, %s) WHERE id = %s",  # noqa: S608 - names from the model
+            [n, template.pk],
+        )
+        cur.execute(f"ANALYZE {table}")
+
+
+@pytest.mark.parametrize("who", ["ago", "coach_a"])
+@pytest.mark.parametrize("params", [{}, {"wie": "alle"}, {"te_laat": "on"}, {"soort": "informeel"}])
+def test_worklist_queries_read_the_partial_indexes_of_open_trajectories(
+    client, request, entiteit_a, coach_a, who, params
+):
+    """The page and its count say the indexes' predicate, so PostgreSQL can read them
+    instead of the closed history: with sequential and bitmap scans off, the plan reads trajecten only
+    through indexes with that predicate (the worklist's, or the unique one of one open per staff member)."""
+    for _ in range(3):
+        make(entiteit_a, coach=coach_a, d0=TODAY - timedelta(days=70))
+    add_closed_history(make(entiteit_a, coach=coach_a, **CLOSED), 3000)
+    client.force_login(request.getfixturevalue(who))
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("worklist"), params).status_code == 200
+    worklist = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if 'FROM "trajecten_traject"' in q["sql"] and "eerstvolgende_termijn" in q["sql"]
+    ]
+    assert len(worklist) == 2  # the bounded count and the page
+    partial = {
+        x.name
+        for x in [*m.Traject._meta.indexes, *m.Traject._meta.constraints]
+        if getattr(x, "condition", None) == m.OPEN
+    }
+    assert {"traject_open_werklijst", "traject_open_entiteit", "traject_open_coach"} <= partial
+    predicate = open_predicate_sql()
+    assert predicate == """NOT ("trajecten_traject"."status" = 'afgesloten')"""
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("SET LOCAL enable_bitmapscan = off")
+        for sql in worklist:
+            assert predicate in sql
+            cur.execute("EXPLAIN " + sql.replace("%", "%%"))
+            plan = "\n".join(r[0] for r in cur.fetchall())
+            used = set(re.findall(r"Index (?:Only )?Scan using (\w+) on trajecten_traject\b", plan))
+            # the page: its 25 keys from a partial index, then those rows by primary key
+            assert used - {"trajecten_traject_pkey"} and used - {"trajecten_traject_pkey"} <= partial, plan
+
+
+def test_worklist_selects_have_djangos_markup(as_coach_a, coach_a, entiteit_a):
+    """The filters' selects are written in Python (reintegratie.widgets.SnelleSelect), as Django's templates
+    would write them: same attributes, escaping and selected option."""
+    from django import forms
+
+    from reintegratie.widgets import SnelleSelect
+    from trajecten.filters import TrajectFilter
+
+    coach_a.first_name = 'Ann & "Bo" <i>'
+    coach_a.save()
+    req = as_coach_a.get(reverse("worklist")).wsgi_request
+    flt = TrajectFilter({"coach": coach_a.pk, "soort": "formeel"}, request=req, today=TODAY)
+    fields = [n for n, f in flt.form.fields.items() if isinstance(f.widget, SnelleSelect)]
+    assert {"coach", "entiteit", "soort", "status", "overschrijdend"} <= set(fields)
+    for name in fields:
+        fast = flt.form[name].as_widget()
+        flt.form.fields[name].widget.__class__ = forms.Select
+        django = flt.form[name].as_widget()
+        assert fast == re.sub(r"\n\s*\n", "\n", django), name
+    coach_html = TrajectFilter({"coach": coach_a.pk}, request=req, today=TODAY).form["coach"].as_widget()
+    assert f'<option value="{coach_a.pk}" selected>Ann &amp; &quot;Bo&quot; &lt;i&gt;' in coach_html

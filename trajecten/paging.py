@@ -1,0 +1,47 @@
+"""A paginator whose count stops at a limit, for lists that can run into thousands of rows.
+
+An exact count of a long list costs a pass over all of its rows on every page view; nobody pages through
+more than a thousand trajectories. ``BoundedPaginator`` counts at most ``limit`` + 1 rows (one
+``SELECT COUNT(*) FROM (... LIMIT limit + 1)``), offers the pages of the first ``limit`` rows and says
+whether there are more ("Meer dan 1.000"): refine the filters to see the rest.
+
+A page is read as a "deferred join": the primary keys of the page first (``ORDER BY .. OFFSET .. LIMIT``
+on the table alone, which an index in that order answers), then the rows with their related objects for
+those keys only. Otherwise PostgreSQL may join every skipped row (a later page) or every matching row
+before sorting (a filter it misjudges), which grows with the list.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+COUNT_LIMIT = 1000
+
+
+class BoundedPaginator(Paginator):
+    def __init__(self, object_list, per_page, limit: int = COUNT_LIMIT, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.limit = limit
+
+    @cached_property
+    def counted(self) -> int:
+        """The number of rows, counted up to ``limit`` + 1."""
+        return self.object_list[: self.limit + 1].count()
+
+    @property
+    def more(self) -> bool:
+        """More rows than ``limit``: only the first ``limit`` are on the pages."""
+        return self.counted > self.limit
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.limit)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        qs = self.object_list
+        rows = qs.filter(pk__in=qs.values("pk")[bottom:top]) if top > bottom else qs.none()
+        return self._get_page(rows, number, self)
