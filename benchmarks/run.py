@@ -235,7 +235,8 @@ def time_sql(statements: list[str], reps: int) -> tuple[list[float], list[float]
 
 def worklist_statements(sql: str) -> bool:
     """The worklist's own SQL: its bounded count and its page (not session, user, filter choices)."""
-    return 'FROM "trajecten_traject"' in sql and "eerstvolgende_termijn" in sql
+    head = ("SELECT COUNT(*) FROM (SELECT", 'SELECT "trajecten_traject"."id"')
+    return sql.startswith(head) and 'FROM "trajecten_traject"' in sql
 
 
 def page_row(name, size, client, urls, warmup, reps, budget_ms, sql_budget_ms=None) -> dict:

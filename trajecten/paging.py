@@ -27,7 +27,8 @@ class BoundedPaginator(Paginator):
     @cached_property
     def counted(self) -> int:
         """The number of rows, counted up to ``limit`` + 1."""
-        return self.object_list[: self.limit + 1].count()
+        # Without the order: PostgreSQL stops after limit + 1 matching rows instead of sorting them all.
+        return self.object_list.order_by()[: self.limit + 1].count()
 
     @property
     def more(self) -> bool:
