@@ -57,8 +57,15 @@ class Chart(ABC):
         )
 
 
-def _value(value: int | None, unit: str) -> str:
-    return _("verborgen") if value is None else f"{value}{unit}"
+EMPTY = "—"  # a bar with nothing to measure (a median of no one): no bar, "geen gegevens", never 0
+
+
+def _value(value: int | str | None, unit: str) -> str:
+    if value is None:
+        return _("verborgen")
+    if value == EMPTY:
+        return _("geen gegevens")
+    return f"{value}{unit}"
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,7 @@ class BarChart(Chart):
     """
 
     subject: str
-    items: tuple[tuple[str, int | None], ...]
+    items: tuple[tuple[str, int | str | None], ...]  # None: hidden; EMPTY: nothing to measure
     unit: str = ""
 
     def __post_init__(self):
@@ -91,7 +98,7 @@ class BarChart(Chart):
     def draw(self) -> tuple[int, int, list[str]]:
         width, label_w, row_h = 640, 230, 26
         height = row_h * len(self.items) + 36
-        top = max([v for _, v in self.items if v is not None] or [0]) or 1
+        top = max([v for _, v in self.items if v is not None and v != EMPTY] or [0]) or 1
         parts = []
         for i, (full_label, value) in enumerate(self.items):
             label = full_label if len(full_label) <= 34 else full_label[:33] + "…"
@@ -100,10 +107,10 @@ class BarChart(Chart):
                 f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" font-size="12" fill="#1f2328">'
                 f"{escape(label)}</text>"
             )
-            if value is None:
+            if value is None or value == EMPTY:
                 parts.append(
                     f'<text x="{label_w + 4}" y="{y + 16}" font-size="12" fill="#4a5560">'
-                    f"{escape(_('verborgen'))}</text>"
+                    f"{escape(_value(value, self.unit))}</text>"
                 )
                 continue
             w = round((width - label_w - 90) * value / top)

@@ -11,6 +11,7 @@ from trajecten.models import Betrokkenheid, Maatregel, Traject
 
 from . import disclosure as dc
 from . import figures as fg
+from .charts import EMPTY
 from .figures import Figures, Report
 
 TYPE_LABELS = {
@@ -294,10 +295,11 @@ def duration_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> Ta
         )
 
     def median_bar(i):
-        """The chart shows a median only where the table does: hidden (None) with its row, 0 when empty."""
+        """The chart shows a median only where the table does: hidden (None) with its row; a group without
+        returns has no median ("—" in the table, "geen gegevens" in the chart, never a bar of 0 days)."""
         d = groups_of[i]
         if d.n == 0:
-            return 0
+            return EMPTY
         return None if prot.hidden((sc, "duur", i)) or d.n < dc.threshold() else round(d.median or 0)
 
     rows = [

@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf.generic import BooleanObject
 
-from rapportering import documents, pdf, pdftags
+from rapportering import documents, pdf, pdftags, tables
 from rapportering import figures as fg
-from rapportering.charts import BarChart, Chart
+from rapportering.charts import EMPTY, BarChart, Chart
 from rapportering.exports import EXPLANATION_SHEET, to_xlsx
 from tests.factories import PersoneelslidFactory, TrajectFactory
 from tests.pdfua import read, render_page
@@ -148,7 +148,8 @@ def test_published_pdfs_are_tagged_pdf_ua(data, entiteit_a, kind, caplog):
             continue
         assert fig.alt.startswith("Staafdiagram. " + t.chart_subject)
         for label, value in t.chart:
-            assert f"{label}: {'verborgen' if value is None else f'{value}{t.chart_unit}'}" in fig.alt
+            said = {None: "verborgen", EMPTY: "geen gegevens"}.get(value, f"{value}{t.chart_unit}")
+            assert f"{label}: {said}" in fig.alt
     if kind in ("eoc", "hoc"):
         # every table but the comparison, the entity tables and the relapses has a chart; so has each
         # curve section
@@ -212,6 +213,17 @@ def test_a_chart_cannot_be_made_without_saying_what_it_shows():
     assert f'role="img" aria-label="{escape(chart.alt)}"' in chart.html()
     assert f"<title>{escape(chart.alt)}</title>" in chart.html()
     assert f'alt="{escape(chart.alt)}"' in chart.pdf() and chart.pdf().startswith("<img ")
+
+
+def test_a_median_of_no_one_is_no_bar_of_zero_days():
+    """A group without returns has no median: the table shows "—", the chart "geen gegevens", never 0 dagen."""
+    f = fg.aggregate([])
+    duur = next(t for t in tables.report_tables(f) if t.key == "duur")
+    assert all(value == EMPTY for _label, value in duur.chart)
+    chart = BarChart(duur.chart_subject, tuple(duur.chart), duur.chart_unit)
+    assert "0 dagen" not in chart.alt and "0 dagen" not in chart.html()
+    assert "Gesprek ≤ 6 weken: geen gegevens" in chart.alt and "<rect" not in chart.html()
+    assert all(cells[2] == "—" for _label, cells in duur.rows)  # the median column of the table
 
 
 def test_dashboard_charts_carry_the_same_text_alternatives(client, hr_a, data, entiteit_a):

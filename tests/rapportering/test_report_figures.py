@@ -15,6 +15,7 @@ from entiteiten.models import Entiteit
 from rapportering import disclosure as dc
 from rapportering import figures as fg
 from rapportering import tables as tb
+from rapportering.charts import EMPTY
 from rapportering.figures import Duration, Periode
 from tests.factories import GebruikerFactory, PersoneelslidFactory, TrajectFactory
 from tests.rapportering.test_disclosure import audit_protection
@@ -825,7 +826,7 @@ def test_duration_table(world):
     # B: no return in 2025
     fb = report.per_entity[world["b"].pk]
     assert rows_of(tb.duration_table(fb)) == [["0", "—", "—", "—"]] * 5
-    assert [v for _label, v in tb.duration_table(fb).chart] == [0, 0, 0, 0]
+    assert [v for _label, v in tb.duration_table(fb).chart] == [EMPTY] * 4  # no bar of "0 dagen"
 
 
 @pytest.mark.parametrize("which", ["relapse", "timeliness"])
@@ -1020,12 +1021,12 @@ def chart_cells(t: tb.Table) -> list[tuple[str, int | None, str]]:
 
 
 def bar_mismatches(t: tb.Table) -> list[tuple[str, str, int | None, str]]:
-    """Bars that differ from their cell: a bar is None exactly where the cell is the marker, 0 where the
-    cell is empty ("—", a duration group without returns), else the number the cell shows."""
+    """Bars that differ from their cell: a bar is None exactly where the cell is the marker, EMPTY ("geen
+    gegevens") where the cell is empty ("—", a duration group without returns), else the number shown."""
     return [
         (t.key, label, v, s)
         for label, v, s in chart_cells(t)
-        if (v is not None if s in HIDDEN else v != (0 if s == "—" else int(s)))
+        if (v is not None if s in HIDDEN else v != (EMPTY if s == "—" else int(s)))
     ]
 
 
@@ -1073,7 +1074,7 @@ def timeliness(**counts) -> tb.Table:
             ),
             [None, None, 50, 70],
         ),
-        # all 6 = early 6 + late 0 = with 6 + without 0: an empty group is a 0 bar next to "—"
+        # all 6 = early 6 + late 0 = with 6 + without 0: an empty group is "geen gegevens" next to "—"
         (
             "duration empty groups",
             lambda: tb.duration_table(
@@ -1083,7 +1084,7 @@ def timeliness(**counts) -> tb.Table:
                     duration_with_measures=Duration(6, 20, 30, 40),
                 )
             ),
-            [30, 0, 30, 0],
+            [30, EMPTY, 30, EMPTY],
         ),
     ],
 )
