@@ -155,11 +155,11 @@ def dashboard(request):
             if snap is None:
                 context["berekenen"] = True  # computed in the background: the page says so and refreshes
             else:
-                report = fg.report_from_dict(snap.data)
+                report = stored_report(snap)
                 context["berekend_op"] = snap.berekend_op
                 # the year before, for the comparison: only when stored (else queued, and left out now)
                 before = stored_year_figures(periode.start.year - 1)
-                previous = fg.report_from_dict(before.data) if before is not None else None
+                previous = stored_report(before) if before is not None else None
         else:
             report = fg.build(periode, [entiteit] if entiteit else None)
             previous = fg.build(previous_periode(periode), [entiteit] if entiteit else None)
@@ -180,7 +180,7 @@ def stored_year_figures(year: int) -> Cijferset | None:
     they are being computed. Nobody waits for a year nobody asked for before (seconds at VO scale). With
     tasks in-process (development, tests) the computation runs now and its figures are returned."""
     periode = fg.Periode.year(year)
-    stored = Cijferset.objects.filter(periode_start=periode.start, periode_eind=periode.end)
+    stored = Cijferset.objects.filter(periode_start=periode.start, periode_eind=periode.end).defer("data")
     snap = stored.first()
     key = f"rapportering:cijfers-in-wachtrij:{year}"
     in_process = refresh_year_figures.app.conf.task_always_eager
@@ -190,6 +190,29 @@ def stored_year_figures(year: int) -> Cijferset | None:
         if snap is not None:  # computed in-process
             cache.delete(key)
     return snap
+
+
+# A process keeps the last few years it read, as objects: a year's stored figures are a large JSON document
+# (hundreds of KB at VO scale) whose decoding into objects cost more than the rest of the dashboard and
+# made its slow requests slower (garbage collection). The key holds the computation's time, so a refreshed
+# year is read anew.
+_REPORTS: dict[tuple[int, object], fg.Report] = {}
+_REPORTS_KEPT = 4
+
+
+def stored_report(snap: Cijferset) -> fg.Report:
+    """The report of a stored year (``snap`` may come without its data: it is read only when needed)."""
+    key = (snap.pk, snap.berekend_op)
+    report = _REPORTS.get(key)
+    if report is None:
+        data = Cijferset.objects.filter(pk=snap.pk).values_list("data", flat=True).first()
+        if data is None:  # refreshed (replaced) between the two reads: computed here, not kept
+            return fg.build(fg.Periode(snap.periode_start, snap.periode_eind))
+        report = fg.report_from_dict(data)
+        while len(_REPORTS) >= _REPORTS_KEPT:
+            _REPORTS.pop(next(iter(_REPORTS)))
+        _REPORTS[key] = report
+    return report
 
 
 @login_required
