@@ -97,20 +97,6 @@ def share(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%"
 
 
-def hide_groups(values: list[list[int]], groups: list[list[tuple[int, int]]]) -> list[list[bool]]:
-    """Which cells of a matrix to hide, for callers without a Protection: each group is a set of cells of
-    which one (the largest) is printed as the sum of the others. Solved like a report's Protection."""
-    p = Protection()
-    for r, row in enumerate(values):
-        for c, v in enumerate(row):
-            p.cell((r, c), v)
-    for group in groups:
-        total = max(group, key=lambda rc: values[rc[0]][rc[1]])
-        p.cells[total].total = True
-        p.equation(total, [rc for rc in group if rc != total])
-    return [[p.hidden((r, c)) for c in range(len(row))] for r, row in enumerate(values)]
-
-
 @dataclass
 class _Cell:
     value: int

@@ -6,17 +6,10 @@ from __future__ import annotations
 
 from . import disclosure as dc
 
-Cell = tuple[int, int]
-
 
 def count(n: int | None, hidden: bool = False) -> str:
     """A count as printed: the number, "<5" when it is small, "×" when hidden to protect a small one."""
     return dc.show(n, hidden)
-
-
-def share(part: int, whole: int) -> str:
-    """A percentage, or "×" when the part, the whole or the rest is a small group."""
-    return dc.share(part, whole)
 
 
 def share_in(f, part: str, whole: str) -> str:
@@ -33,15 +26,6 @@ def marker() -> str:
 
 def threshold() -> int:
     return dc.threshold()
-
-
-def is_small(n: int | None) -> bool:
-    return dc.is_small(n)
-
-
-def hide_groups(values: list[list[int]], groups: list[list[Cell]]) -> list[list[bool]]:
-    """Which cells to hide when the sums of ``groups`` are shown (primary and secondary suppression)."""
-    return dc.hide_groups(values, groups)
 
 
 def is_stated(text: str) -> bool:

@@ -257,28 +257,26 @@ def _p(p: float) -> str:
     return "p < 0,001" if p < 0.001 else "p = " + f"{p:.3f}".replace(".", ",")
 
 
-def _protect(persons: list[int], complements: list[list[int]]) -> list[bool]:
-    """Which groups to hide (rapportering.disclosure): in each complement the first group is the sum of the
-    others (the "all" row), or the groups together add up to a figure printed elsewhere (a pair such as
-    with and without measures: the trajectories of the first table)."""
+def _protect(persons: list[int], sums: list[tuple[int | None, list[int]]]) -> list[bool]:
+    """Which groups to hide (rapportering.disclosure). Each sum a reader knows: (the group that is the total
+    of ``parts``, e.g. the "all" row, or None when the parts add up to a figure printed elsewhere, e.g.
+    with and without measures: the trajectories of the first table; the domains: the VO)."""
     p = dc.Protection()
     for i, n in enumerate(persons):
         p.cell(i, n)
-    for g, group in enumerate(g for g in complements if g):
-        first, rest = group[0], group[1:]
-        if rest and persons[first] == sum(persons[i] for i in rest):
-            p.cell(first, persons[first], total=True)
-            p.equation(first, rest)
+    for g, (total, parts) in enumerate(sums):
+        if total is None:
+            total = p.cell(("som", g), sum(persons[i] for i in parts), total=True)
         else:
-            p.cell(("som", g), sum(persons[i] for i in group), total=True)
-            p.equation(("som", g), group)
+            p.cell(total, persons[total], total=True)
+        p.equation(total, parts)
     return [p.hidden(i) for i in range(len(persons))]
 
 
-def _withheld(results: list[dict], complements: list[list[int]]) -> list[str | None]:
+def _withheld(results: list[dict], sums: list[tuple[int | None, list[int]]]) -> list[str | None]:
     """Why each group is withheld (None: shown). Under the threshold: too few; where a shown sum (the
     'all' row, the VO total) would give a small group's size back, another group is withheld with it."""
-    hidden = _protect([r["personen"] for r in results], complements)
+    hidden = _protect([r["personen"] for r in results], sums)
     out = []
     for r, h in zip(results, hidden, strict=True):
         if 0 < r["personen"] < fg.threshold():
@@ -356,9 +354,9 @@ def _note(first: bool) -> str:
     )
 
 
-def _table(key: str, title: str, items, complements, data: dict, extra: str = "") -> Table:
+def _table(key: str, title: str, items, sums, data: dict, extra: str = "") -> Table:
     results = [r for _label, r in items]
-    withheld = _withheld(results, complements)
+    withheld = _withheld(results, sums)
     rows = _rows(items, withheld)
     drawable = [
         (label, r) for (label, r), why in zip(items, withheld, strict=True) if why is None and r.get("curve")
@@ -411,7 +409,7 @@ def curve_tables(report: fg.Report, entiteit: Entiteit | None) -> list[Table]:
                 (_("Eerste gesprek binnen 6 weken"), group(data, "gesprek_6w")),
                 (_("Eerste gesprek later of niet"), group(data, "gesprek_later")),
             ],
-            [[0, 1, 2]],
+            [(0, [1, 2])],
             data,
             extra,
         ),
@@ -422,7 +420,7 @@ def curve_tables(report: fg.Report, entiteit: Entiteit | None) -> list[Table]:
                 (_("Met een stappenplan met maatregelen"), group(data, "met_maatregelen")),
                 (_("Zonder maatregelen"), group(data, "zonder_maatregelen")),
             ],
-            [[0, 1]],
+            [(None, [0, 1])],
             data,
         ),
         _table(
@@ -437,7 +435,7 @@ def curve_tables(report: fg.Report, entiteit: Entiteit | None) -> list[Table]:
             "overleving_soort",
             _("informele en formele trajecten"),
             [(_("Informeel"), group(data, "informeel")), (_("Formeel"), group(data, "formeel"))],
-            [[0, 1]],
+            [(None, [0, 1])],
             data,
         ),
     ]
@@ -448,7 +446,7 @@ def curve_tables(report: fg.Report, entiteit: Entiteit | None) -> list[Table]:
                 "overleving_beleidsdomein",
                 _("per beleidsdomein"),
                 domains,
-                [list(range(len(domains)))],
+                [(None, list(range(len(domains))))],
                 data,
             )
         )

@@ -269,3 +269,12 @@ def test_a_planned_last_day_is_not_a_return_yet(entiteit_a):
     rows = [m.Traject.objects.get(pk=other.pk)]
     sv.attach_absences(rows, [other.pk], today=date(2025, 4, 1))
     assert rows[0].afwezigheid is None
+
+
+def test_groups_whose_sum_is_printed_elsewhere_are_protected_against_it():
+    # the domains add up to the VO figure of the first table: 9 + 6 + 3 = 18 is known, so the small domain
+    # (3) cannot be hidden alone (18 - 9 - 6 gives it back), although 9 happens to equal 6 + 3
+    assert sv._protect([9, 6, 3], [(None, [0, 1, 2])]) == [False, True, True]
+    # the "all" row is the total of its two groups: all 8 = 3 + 5; hiding the 5 leaves 8 - (≥5) = 1..3,
+    # so the total goes (the cheapest that keeps "<5" at 1..4)
+    assert sv._protect([8, 3, 5], [(0, [1, 2])]) == [True, True, False]
