@@ -118,24 +118,17 @@ def generate(ids: list[int]) -> dict:
     return {"done": done, "failed": failed}
 
 
-def year_report(year: int, refresh: bool = False) -> tuple[fg.Report, Cijferset]:
-    """A calendar year's figures for every entity: from the stored set, computed (and stored) when
-    missing or when ``refresh`` is asked."""
+def store_year(year: int) -> fg.Report:
+    """Compute a calendar year's figures for every entity and store them (``Cijferset``, replacing any
+    earlier set); the dashboards read the stored set (``rapportering.views.stored_report``)."""
     periode = fg.Periode.year(year)
-    snap = (
-        None
-        if refresh
-        else Cijferset.objects.filter(periode_start=periode.start, periode_eind=periode.end).first()
-    )
-    if snap is not None:
-        return fg.report_from_dict(snap.data), snap
     report = fg.build(periode)
-    snap, _created = Cijferset.objects.update_or_create(
+    Cijferset.objects.update_or_create(
         periode_start=periode.start,
         periode_eind=periode.end,
         defaults={"berekend_op": timezone.now(), "data": fg.report_to_dict(report)},
     )
-    return report, snap
+    return report
 
 
 def refresh_year_figures(years: list[int] | None = None) -> list[int]:
@@ -143,7 +136,7 @@ def refresh_year_figures(years: list[int] | None = None) -> list[int]:
     today = timezone.localdate()
     years = years or [today.year, today.year - 1]
     for year in years:
-        report, _snap = year_report(year, refresh=True)
+        report = store_year(year)
         # the VO-wide disclosure control takes seconds at VO scale: solve it now, so the dashboard's
         # first visitor finds it in the cache (rapportering.disclosure caches it by the figures)
         vo_protection(report)

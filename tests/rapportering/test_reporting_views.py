@@ -255,7 +255,6 @@ def test_first_view_of_a_year_computes_in_the_background(
     from django.core.cache import cache
 
     from rapportering import views
-    from rapportering.services import year_report
 
     world(entiteit_a, entiteit_b, n=5)
     key = "rapportering:cijfers-in-wachtrij:2025"
@@ -270,7 +269,7 @@ def test_first_view_of_a_year_computes_in_the_background(
         assert "De cijfers van 2025 worden berekend" in html and 'http-equiv="refresh"' in html
         assert "Actief in de periode" not in html
     assert queued == [[2025]]
-    year_report(2025)  # what the queued task does (rapportering.tasks.refresh_year_figures)
+    refresh_year_figures([2025])  # what the queued task does (rapportering.tasks.refresh_year_figures)
     html = client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
     assert 'Actief in de periode</th><td class="num">5<' in html and "Cijfers berekend op" in html
     assert "worden berekend" not in html and 'http-equiv="refresh"' not in html
