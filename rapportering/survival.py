@@ -39,7 +39,7 @@ from trajecten.models import Afwezigheid, Maatregel, Traject
 from . import disclosure as dc
 from . import figures as fg
 from .charts import MAX_CURVES, STEP_MARKS, StepChart
-from .tables import Table
+from .tables import Table, marks_note
 
 AFWEZIGHEID, DOSSIER = "afwezigheid", "dossier"
 MONTH_DAYS = dict(STEP_MARKS)  # the shares are read at 13, 26 and 52 weeks since the start of the absence
@@ -257,20 +257,39 @@ def _p(p: float) -> str:
     return "p < 0,001" if p < 0.001 else "p = " + f"{p:.3f}".replace(".", ",")
 
 
-def _protect(persons: list[int], sums: list[tuple[int | None, list[int]]]) -> list[bool]:
-    """Which groups to hide (rapportering.disclosure). Each sum a reader knows: (the group that is the total
-    of ``parts``, e.g. the "all" row, or None when the parts add up to a figure printed elsewhere, e.g.
-    with and without measures: the trajectories of the first table; the domains: the VO)."""
-    p = dc.Protection()
-    for i, n in enumerate(persons):
-        p.cell(i, n)
+def _declare(p: dc.Protection, values: list[int], sums, column=None, published=None) -> None:
+    """One column of a curve table (persons, or those still absent after m months) with the sums a reader
+    knows: (the group that is the total of ``parts``, e.g. the "all" row, or None when the parts add up to
+    a figure printed elsewhere, e.g. with and without measures: the trajectories of the first table; the
+    domains: the VO). ``published``: which groups print the column (a withheld group does not, but what a
+    reader can derive of it is protected all the same)."""
+    for i, n in enumerate(values):
+        p.cell((i, column), n, published=published is None or published[i])
     for g, (total, parts) in enumerate(sums):
         if total is None:
-            total = p.cell(("som", g), sum(persons[i] for i in parts), total=True)
+            total = p.cell(("som", g, column), sum(values[i] for i in parts), total=True)
         else:
-            p.cell(total, persons[total], total=True)
-        p.equation(total, parts)
-    return [p.hidden(i) for i in range(len(persons))]
+            total = p.cell(
+                (total, column), values[total], total=True, published=published is None or published[total]
+            )
+        p.equation(total, [(i, column) for i in parts])
+
+
+def _protect(persons: list[int], sums: list[tuple[int | None, list[int]]]) -> list[bool]:
+    """Which groups to hide (rapportering.disclosure), given the sums of ``_declare``."""
+    p = dc.Protection()
+    _declare(p, persons, sums)
+    return [p.hidden((i, None)) for i in range(len(persons))]
+
+
+def _at_risk(results: list[dict], sums, withheld: list[str | None]) -> dc.Protection:
+    """Those still absent after 3, 6 and 12 months add up like the persons (the "all" row, a pair, the
+    domains): protected the same way, per month."""
+    p = dc.Protection()
+    shown = [why is None for why in withheld]
+    for m in MONTHS:
+        _declare(p, [r.get("at_risk", {}).get(str(m), 0) for r in results], sums, m, shown)
+    return p
 
 
 def _withheld(results: list[dict], sums: list[tuple[int | None, list[int]]]) -> list[str | None]:
@@ -304,9 +323,11 @@ def _columns() -> list[str]:
     ]
 
 
-def _rows(items: list[tuple[str, dict]], withheld: list[str | None]) -> list[tuple[str, list[str]]]:
+def _rows(
+    items: list[tuple[str, dict]], withheld: list[str | None], at_risk: dc.Protection
+) -> list[tuple[str, list[str]]]:
     rows = []
-    for (label, r), why in zip(items, withheld, strict=True):
+    for i, ((label, r), why) in enumerate(zip(items, withheld, strict=True)):
         if why is not None:
             rows.append((label, [why] + ["—"] * (COLUMNS - 1)))
         elif r["personen"] == 0 or "median" not in r:
@@ -320,7 +341,7 @@ def _rows(items: list[tuple[str, dict]], withheld: list[str | None]) -> list[tup
                         _days(r["median"]),
                         _ci(r["ci"]),
                         *(_pct(r["teruggekeerd"][str(m)]) for m in MONTHS),
-                        *(fg.show(r["at_risk"][str(m)]) for m in MONTHS),
+                        *(at_risk.text((i, m)) for m in MONTHS),
                     ],
                 )
             )
@@ -357,7 +378,7 @@ def _note(first: bool) -> str:
 def _table(key: str, title: str, items, sums, data: dict, extra: str = "") -> Table:
     results = [r for _label, r in items]
     withheld = _withheld(results, sums)
-    rows = _rows(items, withheld)
+    rows = _rows(items, withheld, _at_risk(results, sums, withheld))
     drawable = [
         (label, r) for (label, r), why in zip(items, withheld, strict=True) if why is None and r.get("curve")
     ]
@@ -379,7 +400,11 @@ def _table(key: str, title: str, items, sums, data: dict, extra: str = "") -> Ta
             not_drawn,
         )
     table = Table(
-        key, _("Terugkeer naar het werk: %(t)s") % {"t": title}, _columns(), rows, _note(key == FIRST) + extra
+        key,
+        _("Terugkeer naar het werk: %(t)s") % {"t": title},
+        _columns(),
+        rows,
+        marks_note(_note(key == FIRST) + extra, rows),
     )
     table.step_chart = chart
     table.source = source_line(data)

@@ -41,7 +41,7 @@ class Table:
     source: str = ""  # where the figures come from, printed under the title (rapportering.survival)
 
 
-def _marks_note(note: str, rows: list[tuple[str, list[str]]]) -> str:
+def marks_note(note: str, rows: list[tuple[str, list[str]]]) -> str:
     """The table's note, with what "×" means when the table shows one."""
     if any(c == dc.SECONDARY for _label, cells in rows for c in cells):
         extra = _("× verborgen om een kleine groep (minder dan %(n)s personen) te beschermen.") % {
@@ -190,7 +190,7 @@ def counts_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> Tabl
         _("Trajecten per soort"),
         [_("Indicator")] + [TYPE_LABELS[c] for c in COUNT_COLS],
         rows,
-        _marks_note(
+        marks_note(
             _("Entiteitsoverschrijdende trajecten tellen mee bij hun soort en worden apart getoond."), rows
         ),
         chart,
@@ -229,7 +229,7 @@ def timeliness_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> 
         _("Tijdigheid"),
         [_("Indicator"), _("Aantal"), _("Aandeel")],
         rows,
-        _marks_note(
+        marks_note(
             _(
                 "Het stappenplan wordt gemeten tegenover de trajecten met een positieve inschatting, zonder "
                 "rekening te houden met verlengingen; de andere aandelen tegenover de informele trajecten die "
@@ -259,7 +259,7 @@ def measures_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> Ta
         _("Maatregelen van aangepast werk"),
         [_("Soort maatregel"), _("Aantal")],
         rows,
-        _marks_note(_("Maatregelen uit stappenplannen die in de periode werden opgemaakt."), rows),
+        marks_note(_("Maatregelen uit stappenplannen die in de periode werden opgemaakt."), rows),
         chart,
         chart_subject=_("Aantal maatregelen van aangepast werk, per soort"),
     )
@@ -276,7 +276,7 @@ def outcomes_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> Ta
         _("Uitkomsten van afgesloten trajecten"),
         [_("Uitkomst"), _("Aantal")],
         rows,
-        _marks_note("", rows),
+        marks_note("", rows),
         chart,
         chart_subject=_("Aantal afgesloten trajecten, per uitkomst"),
     )
@@ -314,7 +314,7 @@ def duration_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> Ta
         _("Duur van de afwezigheid tot de werkhervatting (dagen)"),
         [_("Groep"), _("Aantal"), _("Eerste kwartiel"), _("Mediaan"), _("Derde kwartiel")],
         rows,
-        _marks_note(
+        marks_note(
             _(
                 "Dit is de mogelijke impact van de maatregelen op de duur van langdurige afwezigheid wegens "
                 "ziekte (omzendbrief, punt 6): de mediaan per groep. Een verschil is een samenhang, geen "
@@ -352,7 +352,7 @@ def relapse_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> Tab
         _("Herval na werkhervatting"),
         [_("Indicator"), _("Aantal"), _("Aandeel")],
         rows,
-        _marks_note(
+        marks_note(
             _("Voor werkhervattingen van de laatste maanden is de termijn van 12 maanden nog niet om."), rows
         ),
     )
@@ -367,7 +367,7 @@ def actors_table(f: Figures, prot: dc.Protection | None = None, sc=None) -> Tabl
         _("Betrokkenheid van welzijnsactoren en het SMT"),
         [_("Welzijnsactor"), _("Trajecten")],
         rows,
-        _marks_note(
+        marks_note(
             _(
                 "Aantal actieve trajecten waarin de actor betrokken was (een traject kan meerdere actoren "
                 "hebben)."
@@ -489,7 +489,7 @@ def entity_table(report: Report, prot: dc.Protection | None = None) -> Table:
         _("Actieve trajecten per entiteit en beleidsdomein"),
         [_("Entiteit")] + [TYPE_LABELS[c] for c in ENTITY_COLS],
         rows,
-        _marks_note(
+        marks_note(
             _("<%(n)s: 1 tot %(m)s personen.") % {"n": dc.threshold(), "m": dc.threshold() - 1}, rows
         ),
         subtotal_rows={*subtotal_rows, len(labels) - 1},
@@ -568,7 +568,7 @@ def rows_table(key: str, title: str, rows: list[list], note: str, text_columns: 
         title,
         [str(c) for c in header],
         table_rows,
-        _marks_note(note, table_rows),
+        marks_note(note, table_rows),
         text_columns=text_columns,
     )
 
@@ -656,7 +656,7 @@ def entity_timeliness_table(report: Report) -> Table:
             _("Stappenplan binnen 2 maanden"),
         ],
         rows,
-        _marks_note(
+        marks_note(
             _(
                 "Aandelen zoals in de tabel Tijdigheid: het eerste gesprek tegenover de informele trajecten met "
                 "een D0 die in de periode startten, het stappenplan tegenover die met een positieve inschatting."
@@ -718,7 +718,7 @@ def formal_terms_table(f: Figures, prot: dc.Protection | None = None, sc=None) -
         _("Verloop van de formele trajecten: termijnen van het KB"),
         [_("Termijn"), _("Afgelopen in de periode"), _("Tijdig"), _("Aandeel tijdig")],
         rows,
-        _marks_note(
+        marks_note(
             _(
                 "Termijnen van het formele re-integratietraject (KB van 11 september 2022) waarvan de einddatum "
                 "in de periode viel: tijdig als de stap uiterlijk op die datum gezet werd. Een termijn die nog "
@@ -737,7 +737,7 @@ def _outcomes_of(f, prot, sc, name: str, key: str, title: str, note: str, subjec
     labels = dict(Traject.Uitkomst.choices)
     rows, chart = _counted(prot, [(str(labels[k]), (sc, name, k)) for k in labels], (sc, name, "totaal"))
     return Table(
-        key, title, [_("Uitkomst"), _("Aantal")], rows, _marks_note(note, rows), chart, chart_subject=subject
+        key, title, [_("Uitkomst"), _("Aantal")], rows, marks_note(note, rows), chart, chart_subject=subject
     )
 
 
@@ -767,7 +767,7 @@ def crossing_intake_table(f: Figures, prot: dc.Protection | None = None, sc=None
         _("Aanmeldingen bij AgO voor entiteitsoverschrijdende trajecten"),
         [_("Stand op het einde van de periode"), _("Aanmeldingen")],
         rows,
-        _marks_note(
+        marks_note(
             _(
                 "Aanmeldingen die in de periode bij AgO gebeurden, met hun stand op de laatste dag van de "
                 "periode; ze tellen bij de entiteit van herkomst."

@@ -16,6 +16,7 @@ from rapportering import survival as sv
 from rapportering.charts import StepChart
 from rapportering.exports import EXPLANATION_SHEET, to_xlsx
 from tests.factories import PersoneelslidFactory, TrajectFactory
+from tests.rapportering.test_disclosure import audit_protection
 from trajecten import models as m
 
 P2025 = fg.Periode.year(2025)
@@ -278,3 +279,24 @@ def test_groups_whose_sum_is_printed_elsewhere_are_protected_against_it():
     # the "all" row is the total of its two groups: all 8 = 3 + 5; hiding the 5 leaves 8 - (≥5) = 1..3,
     # so the total goes (the cheapest that keeps "<5" at 1..4)
     assert sv._protect([8, 3, 5], [(0, [1, 2])]) == [True, True, False]
+
+
+def test_those_still_absent_are_protected_like_the_persons():
+    # after 3 months: all 8 still absent = early 2 + late 6. "<5" for the 2 alone would give it back
+    # (8 - 6): the total is hidden too ("×", explained under the table; hiding the 6 alone would still
+    # narrow the 2 to 8 - ≥5 = 1..3), and every choice passes the reader's audit.
+    early = [spell(100, True, i, early=True) for i in range(2)] + [
+        spell(30, True, 10 + i, early=True) for i in range(4)
+    ]
+    late = [spell(100, True, 20 + i) for i in range(6)]
+    report = fg.Report(P2025, fg.Figures(survival=sv.summarise(early + late)), {}, [], {}, date(2026, 1, 5))
+    table = sv.curve_tables(report, None)[0]
+    rows = dict(table.rows)
+    assert [rows[g][0] for g in rows] == ["12", "6", "6"]  # every group shown
+    assert rows["Alle trajecten"][6] == "×"
+    assert rows["Eerste gesprek binnen 6 weken"][6] == "<5"
+    withheld = [None, None, None]
+    results = [sv.group(report.total.survival, k) for k in ("alle", "gesprek_6w", "gesprek_later")]
+    assert audit_protection(sv._at_risk(results, [(0, [1, 2])], withheld)) == []
+    assert "× verborgen om een kleine groep (minder dan 5 personen) te beschermen." in table.note
+    assert [rows[g][7] for g in rows] == ["0", "0", "0"]  # after 6 months nobody: zero is shown as 0
