@@ -489,9 +489,7 @@ def entity_table(report: Report, prot: dc.Protection | None = None) -> Table:
         _("Actieve trajecten per entiteit en beleidsdomein"),
         [_("Entiteit")] + [TYPE_LABELS[c] for c in ENTITY_COLS],
         rows,
-        marks_note(
-            _("<%(n)s: 1 tot %(m)s personen.") % {"n": dc.threshold(), "m": dc.threshold() - 1}, rows
-        ),
+        marks_note(_("<%(n)s: 1 tot %(m)s personen.") % {"n": dc.threshold(), "m": dc.threshold() - 1}, rows),
         subtotal_rows={*subtotal_rows, len(labels) - 1},
     )
 
