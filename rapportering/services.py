@@ -42,15 +42,26 @@ def request_year(year: int, user, entiteiten: list[Entiteit] | None = None) -> l
     rows += [
         Rapport(soort=k, jaar=year, entiteit=e, aangevraagd_door=user) for e in entiteiten for k in EOC_KINDS
     ]
-    return Rapport.objects.bulk_create(rows)
+    return _queue(rows)
 
 
 def request_extract(year: int, user, entiteit: Entiteit) -> list[Rapport]:
     """Queue one entity's anonymised extract for its preventieadviseur-arbeidsarts (HR: "door de
     entiteit", circular section 5)."""
-    return Rapport.objects.bulk_create(
+    return _queue(
         [Rapport(soort=k, jaar=year, entiteit=entiteit, aangevraagd_door=user) for k in EXTRACT_KINDS]
     )
+
+
+def _queue(rows: list[Rapport]) -> list[Rapport]:
+    """Store the requested reports, except those already waiting or being made (a double click, or two
+    users asking at once, queues each report once)."""
+    pending = set(
+        Rapport.objects.filter(
+            status__in=(Rapport.Status.WACHTRIJ, Rapport.Status.BEZIG), jaar__in={r.jaar for r in rows}
+        ).values_list("soort", "jaar", "entiteit_id")
+    )
+    return Rapport.objects.bulk_create([r for r in rows if (r.soort, r.jaar, r.entiteit_id) not in pending])
 
 
 def content_for(r: Rapport, report: fg.Report, previous: fg.Report | None = None) -> bytes:

@@ -211,6 +211,24 @@ def test_hr_requests_only_own_entity(client, hr_a, settings, tmp_path):
     assert response.status_code == 400 and "Kies een jaar van 2000 tot en met" in response.content.decode()
 
 
+def test_a_double_click_queues_each_report_once(client, hr_a, monkeypatch):
+    """While a request waits for the worker, the same request (double click, or a colleague) adds nothing;
+    once made, a report can be asked for again."""
+    from rapportering import views
+
+    monkeypatch.setattr(views.generate_reports, "delay", lambda ids: None)  # the worker has not run yet
+    client.force_login(hr_a)
+    for _ in range(2):
+        assert client.post(reverse("rapporten_aanvragen"), {"jaar": "2025"}).status_code == 302
+        assert client.post(reverse("extract_aanvragen"), {"extract-jaar": "2025"}).status_code == 302
+    assert Rapport.objects.count() == 4  # EOC PDF and XLSX, extract PDF and XLSX of the own entity
+    Rapport.objects.update(status=Rapport.Status.KLAAR)
+    client.post(reverse("rapporten_aanvragen"), {"jaar": "2025"})
+    assert Rapport.objects.count() == 6
+    page = client.get(reverse("rapporten")).content.decode()
+    assert page.count("data-once") == 2  # and the browser sends each form once
+
+
 def test_coach_cannot_request_reports(client, coach_a):
     client.force_login(coach_a)
     assert client.post(reverse("rapporten_aanvragen"), {"jaar": "2025"}).status_code == 404
