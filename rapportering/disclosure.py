@@ -42,14 +42,23 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from scipy.optimize import linprog
-from scipy.sparse import coo_array, hstack, vstack
 
 SECONDARY = "×"
 TOTAL_COST = (
     1000  # a total or subtotal costs this many times its persons: hidden only when nothing else helps
 )
 _EPS = 1e-6
+
+
+def _linprog(*args, **kwargs):
+    """``scipy.optimize.linprog``, imported on first use: SciPy's optimiser takes some 0.3 s to import, and
+    every process that resolves a URL imports this module (the deadline job's mails, the web workers),
+    while only the nightly figures job and a report being made solve a linear program."""
+    from scipy.optimize import linprog
+
+    return linprog(*args, **kwargs)
+
+
 ALGORITHM = 2  # part of the cache key: raise it when the choice of cells changes
 
 Key = Hashable
@@ -284,6 +293,8 @@ class _Solver:
                 else:
                     rhs -= sign * self.value[j]
             b.append(rhs)
+        from scipy.sparse import coo_array  # (SciPy imported when a table is protected: see _linprog)
+
         return coo_array((data, (ri, ci)), shape=(len(eqs), len(cells))).tocsr(), np.array(b)
 
     def bounds(self, s: int, all_hidden: bool = False) -> tuple[float, float]:
@@ -310,7 +321,7 @@ class _Solver:
         c[cells.index(s)] = 1.0
         out = []
         for sign in (1.0, -1.0):
-            res = linprog(
+            res = _linprog(
                 sign * c, A_eq=a if a.shape[0] else None, b_eq=b if a.shape[0] else None, bounds=bnds
             )
             out.append(sign * res.fun if res.status == 0 else (np.inf * -sign if res.status == 3 else np.nan))
@@ -351,12 +362,14 @@ class _Solver:
                 cost[k] = self.value[j] * (TOTAL_COST if self.total[j] else 1)
         k = cells.index(s)
         # y = yp - yn; A y = 0; y_s = goal - value_s
+        from scipy.sparse import coo_array, hstack, vstack
+
         a_eq = hstack([a, -a])
         row = np.zeros((1, 2 * n))
         row[0, k], row[0, n + k] = 1.0, -1.0
         a_eq = vstack([a_eq, coo_array(row)]).tocsr()
         b_eq = np.concatenate([np.zeros(a.shape[0]), [goal - self.value[s]]])
-        res = linprog(
+        res = _linprog(
             np.concatenate([cost, cost]),
             A_eq=a_eq,
             b_eq=b_eq,

@@ -888,6 +888,13 @@ class Afwezigheid(models.Model):
                 condition=Q(laatste_dag__isnull=True),
                 name="afwezigheid_lopend",
             ),
+            # the daily job's signals still open: a handful of rows, so the planner neither scans every
+            # absence nor (its estimate then running to millions) spends 100 ms compiling the query (JIT)
+            models.Index(
+                fields=["entiteit"],
+                condition=Q(gesignaleerd_op__isnull=False, signaal_opgelost_op__isnull=True),
+                name="afwezigheid_signaal_open",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

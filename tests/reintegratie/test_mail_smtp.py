@@ -78,6 +78,7 @@ class Inbox:
                 "mail_from": envelope.mail_from,
                 "rcpt_tos": list(envelope.rcpt_tos),
                 "tls": session.ssl is not None,
+                "peer": session.peer,  # the client's address and port: one per connection
                 "authenticated": session.authenticated,
                 "message": msg,
                 "body": msg.get_body(preferencelist=("plain",)).get_content(),
@@ -222,6 +223,8 @@ def test_digests_and_hr_message_are_sent_once_through_smtp(smtp, dossiers):
         assert not [name for name in dossiers["names"] if name in body or name in subject]
     assert "FORMEEL TRAJECT VERPLICHT" in received[("hilde.hr@example.be", formeel)]["body"]
     assert m.Notificatie.objects.filter(verzonden_op__isnull=False, pogingen=1).count() == 3
+    # over one connection (one TLS handshake and log-in), not one per mail
+    assert len({r["peer"] for r in smtp.messages}) == 1
 
 
 def test_mail_server_down_then_back_each_mail_once(smtp, dossiers):

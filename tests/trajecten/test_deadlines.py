@@ -2128,7 +2128,7 @@ def check_a_new_period_is_a_fresh_start(facts, as_of, mandatory_from):
     if ev.closed or facts.kind != INFORMEEL:
         return
     fresh = evaluate(from_period_start(facts, ev.period_start), as_of, mandatory_from=mandatory_from)
-    ours = tuple(replace(m, period=1) for m in ev.milestones if m.period == ev.period)
+    ours = tuple(m._replace(period=1) for m in ev.milestones if m.period == ev.period)
     assert replace(ev, milestones=ours, period=1) == fresh
     assert summarize(facts, as_of, mandatory_from=mandatory_from) == summarize(
         from_period_start(facts, ev.period_start), as_of, mandatory_from=mandatory_from

@@ -137,7 +137,7 @@ def test_trajectory_without_coach_goes_to_hr_digest(entiteit_a, hr):
 def test_failed_send_is_retried_without_duplicates(t, monkeypatch):
     monitoring.run(date(2026, 4, 1))
     calls = {"n": 0}
-    real = monitoring.send_mail
+    real = monitoring.deliver
 
     def flaky(*args, **kwargs):
         calls["n"] += 1
@@ -145,7 +145,7 @@ def test_failed_send_is_retried_without_duplicates(t, monkeypatch):
             raise OSError("SMTP niet bereikbaar")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(monitoring, "send_mail", flaky)
+    monkeypatch.setattr(monitoring, "deliver", flaky)
     assert monitoring.send_pending() == (0, 1)
     note = m.Notificatie.objects.get()
     assert (note.verzonden_op, note.pogingen, note.laatste_fout) == (None, 1, "SMTP niet bereikbaar")
