@@ -1,3 +1,4 @@
+import logging
 import os
 
 from celery import Celery, signals
@@ -33,3 +34,6 @@ def prepare_process(**kwargs) -> None:
     get_resolver().url_patterns  # noqa: B018 - the lazy property loads the URL configuration
     gc.collect()
     gc.freeze()
+    logging.getLogger(__name__).info(
+        "worker process ready: URL configuration loaded, %d objects frozen", gc.get_freeze_count()
+    )
