@@ -28,7 +28,7 @@ from django.utils import timezone
 from entiteiten.models import Gebruiker
 
 from . import deadlines as dl
-from .evaluation import SUMMARY_FIELDS, among, dossiers
+from .evaluation import SUMMARY_FIELDS, among, dossiers, summary_values
 from .facts import Dossier, facts_from
 from .labels import MIJLPALEN
 from .models import Notificatie, Signaal, Traject
@@ -59,11 +59,6 @@ def desired_signals(ev: dl.Evaluation) -> set[SignalKey]:
     for code in ev.formal_warning_reasons:
         out.add((Signaal.Soort.FORMEEL_WAARSCHUWING, code, current[code].due))
     return out
-
-
-def summary_values(s: dl.Summary) -> tuple:
-    """A summary as the values of SUMMARY_FIELDS."""
-    return (s.next_due, s.next_code, s.mandatory_from, s.warning_from, s.coach_needed)
 
 
 COUNTS = ("evaluated", "raised", "resolved", "errors", "summaries_changed", "notifications_recorded")
