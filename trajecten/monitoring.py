@@ -28,7 +28,7 @@ from django.utils import timezone
 from entiteiten.models import Gebruiker
 
 from . import deadlines as dl
-from .evaluation import SUMMARY_FIELDS, among, dossiers, summary_values
+from .evaluation import SUMMARY_FIELDS, among, dossiers, store_summaries, summary_values
 from .facts import Dossier, facts_from
 from .labels import MIJLPALEN
 from .models import Notificatie, Signaal, Traject
@@ -141,8 +141,7 @@ def sync_batch(
             Signaal.objects.bulk_create(new, ignore_conflicts=True)
         if resolve:
             Signaal.objects.filter(pk__in=resolve).update(opgelost_op=as_of)
-        if dirty:
-            Traject.objects.bulk_update(dirty, SUMMARY_FIELDS)
+        store_summaries(dirty)
 
 
 def open_trajecten() -> QuerySet[Traject]:
