@@ -30,10 +30,11 @@ from django.utils import timezone
 
 from entiteiten.models import Entiteit
 from trajecten import deadlines as dl
-from trajecten.evaluation import facts_of
+from trajecten.facts import Dossier, Plan, facts_from
 from trajecten.models import (
     Aanmelding,
     Betrokkenheid,
+    FormeelVerloop,
     Gesprek,
     Herval,
     Inschatting,
@@ -105,31 +106,33 @@ class _Row(SimpleNamespace):
     """A light stand-in for a dossier part: only the attributes the figures and rules read."""
 
 
-class _Many(list):
-    """A prefetched relation as a plain list (``.all()`` gives the list itself)."""
+@dataclass
+class ReportDossier(Dossier):
+    """A dossier as the figures read it (trajecten.facts.Dossier, with plain lists of light rows), plus its
+    requests to AgO."""
 
-    def all(self):
-        return self
+    aanmeldingen: list = field(default_factory=list)
 
 
-# part model, relation name on Traject, fields read
+# part model, list on the dossier, fields read
 _PARTS = (
-    (Gesprek, "gesprek_set", ("datum", "soort")),
-    (Inschatting, "inschatting_set", ("datum", "uitkomst", "volgend_gesprek_op")),
-    (Verlenging, "verlenging_set", ("toegekend_op", "nieuwe_datum")),
-    (Herval, "herval_set", ("hervat_op", "datum", "hervatting_vorm")),
-    (Betrokkenheid, "betrokkenheid_set", ("actor", "vanaf", "toestemming_ingetrokken_op")),
-    (Onderzoek, "onderzoek_set", ("datum", "soort")),
+    (Gesprek, "gesprekken", ("datum", "soort")),
+    (Inschatting, "inschattingen", ("datum", "uitkomst", "volgend_gesprek_op")),
+    (Verlenging, "verlengingen", ("toegekend_op", "nieuwe_datum")),
+    (Herval, "hervallen", ("hervat_op", "datum", "hervatting_vorm")),
+    (Betrokkenheid, "betrokkenheden", ("actor", "vanaf", "toestemming_ingetrokken_op")),
+    (Onderzoek, "onderzoeken", ("datum", "soort")),
     (Aanmelding, "aanmeldingen", ("status", "aangemeld_op", "beslist_op", "doelentiteit_op")),
 )
 
 
-def fetch(periode: Periode, entiteit_ids: list[int] | None = None) -> list[Traject]:
-    """Every trajectory active in the period, with what ``metrics_of`` and the deadline rules read.
+def fetch(periode: Periode, entiteit_ids: list[int] | None = None) -> list[ReportDossier]:
+    """Every trajectory active in the period as a dossier, with what ``metrics_of`` and the deadline rules
+    read.
 
-    The parts are read with one lean query each (rows, not model instances) and attached as the
-    trajectories' prefetched relations: at VO scale Django's prefetch machinery and model building
-    cost several times the database time.
+    The parts are read with one lean query each (rows, not model instances) into the dossiers' plain lists:
+    at VO scale Django's prefetch machinery, model building and related managers (a new manager object at
+    every ``t.gesprek_set``) cost several times the database time.
     """
     qs = Traject.objects.filter(
         Q(d0__lte=periode.end) | Q(d0__isnull=True, aangemaakt_op__date__lte=periode.end)
@@ -137,41 +140,41 @@ def fetch(periode: Periode, entiteit_ids: list[int] | None = None) -> list[Traje
     if entiteit_ids is not None:
         qs = qs.filter(entiteit_id__in=entiteit_ids)
     trajecten = list(qs.select_related("formeel_verloop"))
+    out = {t.pk: ReportDossier(traject=t, formeel=_formeel(t)) for t in trajecten}
     ids = qs.order_by().values("pk")
-    attached: dict[str, dict[int, _Many]] = {}
     for model, name, names in _PARTS:
-        per: dict[int, _Many] = {}
         for traject_id, *vals in model.objects.filter(traject_id__in=ids).values_list("traject_id", *names):
-            per.setdefault(traject_id, _Many()).append(_Row(**dict(zip(names, vals, strict=True))))
-        attached[name] = per
-    measures: dict[int, _Many] = {}
+            if (d := out.get(traject_id)) is not None:
+                getattr(d, name).append(_Row(**dict(zip(names, vals, strict=True))))
+    measures: dict[int, list] = {}
     for plan_id, soort in Maatregel.objects.filter(stappenplan__traject_id__in=ids).values_list(
         "stappenplan_id", "soort"
     ):
-        measures.setdefault(plan_id, _Many()).append(_Row(soort=soort))
-    plans: dict[int, _Many] = {}
+        measures.setdefault(plan_id, []).append(_Row(soort=soort))
     for plan_id, traject_id, datum in Stappenplan.objects.filter(traject_id__in=ids).values_list(
         "id", "traject_id", "datum"
     ):
-        plans.setdefault(traject_id, _Many()).append(
-            _Row(datum=datum, maatregelen=measures.get(plan_id, _Many()))
-        )
-    attached["stappenplan_set"] = plans
+        if (d := out.get(traject_id)) is not None:
+            d.stappenplannen.append(Plan(_Row(datum=datum), measures.get(plan_id, [])))
     from .survival import attach_absences
 
     attach_absences(trajecten, ids)
-    for t in trajecten:
-        cache = t.__dict__.setdefault("_prefetched_objects_cache", {})
-        for name, per in attached.items():
-            cache[name] = per.get(t.pk, _Many())
-    return trajecten
+    return list(out.values())
+
+
+def _formeel(t: Traject):
+    try:
+        return t.formeel_verloop
+    except FormeelVerloop.DoesNotExist:
+        return None
 
 
 def start_of(t: Traject) -> date:
     return t.d0 or timezone.localdate(t.aangemaakt_op)
 
 
-def metrics_of(t: Traject, periode: Periode, mandatory_from: date | None) -> Metrics:
+def metrics_of(d: ReportDossier, periode: Periode, mandatory_from: date | None) -> Metrics:
+    t = d.traject
     start = start_of(t)
     active = start <= periode.end and (t.afgesloten_op is None or t.afgesloten_op >= periode.start)
     types = (t.soort,) + (("entiteitsoverschrijdend",) if t.doel_entiteit_id else ())
@@ -186,14 +189,14 @@ def metrics_of(t: Traject, periode: Periode, mandatory_from: date | None) -> Met
     if m.closed:
         m.outcome = t.uitkomst
     if active:
-        m.actors = frozenset(b.actor for b in t.betrokkenheid_set.all() if b.vanaf <= periode.end)
+        m.actors = frozenset(b.actor for b in d.betrokkenheden if b.vanaf <= periode.end)
         m.measures = tuple(
-            mr.soort for s in t.stappenplan_set.all() if s.datum in periode for mr in s.maatregelen.all()
+            mr.soort for p in d.stappenplannen if p.obj.datum in periode for mr in p.maatregelen
         )
-    m.has_measures = any(s.maatregelen.all() for s in t.stappenplan_set.all())
+    m.has_measures = any(p.maatregelen for p in d.stappenplannen)
 
-    gesprekken = sorted(g.datum for g in t.gesprek_set.all() if g.soort == Gesprek.Soort.GESPREK)
-    inschattingen = sorted(t.inschatting_set.all(), key=lambda i: i.datum)
+    gesprekken = sorted(g.datum for g in d.gesprekken if g.soort == Gesprek.Soort.GESPREK)
+    inschattingen = sorted(d.inschattingen, key=lambda i: i.datum)
     first_talk = min(
         [d for d in [*gesprekken, *(i.datum for i in inschattingen)] if t.d0 is None or d >= t.d0],
         default=None,
@@ -208,28 +211,28 @@ def metrics_of(t: Traject, periode: Periode, mandatory_from: date | None) -> Met
         positive = next((i for i in inschattingen if i.uitkomst == dl.STAPPEN_MOGELIJK), None)
         if positive:
             m.positive = True
-            plans = [s.datum for s in t.stappenplan_set.all() if s.datum >= positive.datum]
+            plans = [p.obj.datum for p in d.stappenplannen if p.obj.datum >= positive.datum]
             m.stappenplan_2m = bool(plans) and min(plans) <= dl.add_months(positive.datum, 2)
         as_of = min(periode.end, t.afgesloten_op or periode.end)
         verplicht, waarschuwing = dl.first_in_force(
-            replace(facts_of(t), closed_on=None), as_of, mandatory_from=mandatory_from
+            replace(facts_from(d), closed_on=None), as_of, mandatory_from=mandatory_from
         )
         m.verplicht, m.waarschuwing = verplicht is not None, waarschuwing is not None
 
     returns = sorted(
-        [h.hervat_op for h in t.herval_set.all()] + ([t.werkhervatting_op] if t.werkhervatting_op else [])
+        [h.hervat_op for h in d.hervallen] + ([t.werkhervatting_op] if t.werkhervatting_op else [])
     )
     if t.d0 and returns and returns[0] in periode:
         first = returns[0]
         m.return_days = (first - t.d0).days
-        relapses = [h.datum for h in t.herval_set.all() if h.hervat_op == first]
+        relapses = [h.datum for h in d.hervallen if h.hervat_op == first]
         m.relapse_3m = any(r <= dl.add_months(first, 3) for r in relapses)
         m.relapse_12m = any(r <= dl.add_months(first, 12) for r in relapses)
-    more_metrics(t, periode, m)
+    more_metrics(d, periode, m)
     if active:
         from .survival import spell_of
 
-        m.spell = spell_of(t, periode, m.early_contact)
+        m.spell = spell_of(d, periode, m.early_contact)
     return m
 
 
@@ -347,7 +350,7 @@ def build(
     """Figures of the given entities (all when None): total, per entity and per beleidsdomein."""
     ids = [e.pk for e in entiteiten] if entiteiten is not None else None
     mandatory_from = settings.FORMEEL_VERPLICHT_VANAF
-    all_metrics = [metrics_of(t, periode, mandatory_from) for t in fetch(periode, ids)]
+    all_metrics = [metrics_of(d, periode, mandatory_from) for d in fetch(periode, ids)]
     entities = (
         entiteiten if entiteiten is not None else list(Entiteit.objects.order_by("beleidsdomein", "naam"))
     )
@@ -459,18 +462,19 @@ def aanmelding_status_on(a, day: date) -> str:
     return S.AANGEMELD
 
 
-def more_metrics(t: Traject, periode: Periode, m: Metrics) -> None:
+def more_metrics(d: ReportDossier, periode: Periode, m: Metrics) -> None:
     """Issue 12's per-trajectory metrics (called at the end of ``metrics_of``)."""
     if not m.active:
         return
+    t = d.traject
     m.coach_id = t.coach_id
-    m.gesprekken = sum(1 for g in t.gesprek_set.all() if g.datum in periode)
+    m.gesprekken = sum(1 for g in d.gesprekken if g.datum in periode)
     m.aanmeldingen = tuple(
-        aanmelding_status_on(a, periode.end) for a in t.aanmeldingen.all() if a.aangemeld_op in periode
+        aanmelding_status_on(a, periode.end) for a in d.aanmeldingen if a.aangemeld_op in periode
     )
     if t.soort == Traject.Soort.FORMEEL and t.d0:
         as_of = min(periode.end, t.afgesloten_op or periode.end)
-        m.kb_terms = kb_term_results(facts_of(t), periode, as_of)
+        m.kb_terms = kb_term_results(facts_from(d), periode, as_of)
 
 
 def aggregate_more(f: Figures, metrics: list[Metrics]) -> None:

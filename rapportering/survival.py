@@ -87,9 +87,10 @@ class Spell:
     kinds: tuple[str, ...]  # kinds of measure in its stappenplannen
 
 
-def spell_of(t: Traject, periode: fg.Periode, early_contact: bool) -> Spell | None:
+def spell_of(d: fg.ReportDossier, periode: fg.Periode, early_contact: bool) -> Spell | None:
     """The absence of a trajectory active in the period, or None when it does not count (no D0, or
-    converted into another trajectory). Reads only the fetched (prefetched) data."""
+    converted into another trajectory). Reads only the fetched data (``figures.fetch``)."""
+    t = d.traject
     if t.d0 is None or t.uitkomst in CONVERTED:
         return None
     absence = getattr(t, "afwezigheid", None)
@@ -100,7 +101,7 @@ def spell_of(t: Traject, periode: fg.Periode, early_contact: bool) -> Spell | No
         source = AFWEZIGHEID
     else:
         start = t.d0
-        returns = [h.hervat_op for h in t.herval_set.all()] + [t.werkhervatting_op]
+        returns = [h.hervat_op for h in d.hervallen] + [t.werkhervatting_op]
         back = min((r for r in returns if r is not None), default=None)
         source = DOSSIER
         if back is None and t.afgesloten_op is not None:
@@ -113,7 +114,7 @@ def spell_of(t: Traject, periode: fg.Periode, early_contact: bool) -> Spell | No
     else:
         until = min(periode.end, closed_without_return or periode.end)
         days, returned = (until - start).days + 1, False
-    kinds = tuple(sorted({mr.soort for s in t.stappenplan_set.all() for mr in s.maatregelen.all()}))
+    kinds = tuple(sorted({mr.soort for p in d.stappenplannen for mr in p.maatregelen}))
     return Spell(max(days, 0), returned, source, t.personeelslid_id, t.soort, early_contact, kinds)
 
 
