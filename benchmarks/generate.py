@@ -27,7 +27,16 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/reintegratie_bench"
 DEFAULT_SEED = 2024
 DEFAULT_TRAJECTEN = 100_000
 DEFAULT_ENTITEITEN = 120
+# the Flemish government's staff (VO), whose ten years are about 100,000 trajectories
 DEFAULT_PERSONEELSLEDEN = 30_000
+
+
+def default_personeelsleden(n_trajecten: int) -> int:
+    """Staff members for ``n_trajecten``: the VO's 30,000 up to 100,000 trajectories; beyond, the wider
+    public sector (local governments included) with its staff in proportion, 300,000 at 1,000,000, so
+    that a staff member has about as many trajectories in ten years at every size."""
+    return max(DEFAULT_PERSONEELSLEDEN, n_trajecten * 3 // 10)
+
 
 # Planned dates: the only dates that may lie after the reference date.
 PLANNED_DATE_FIELDS = {
@@ -99,7 +108,7 @@ def generate(
     stdout=None,
     *,
     n_entiteiten: int = DEFAULT_ENTITEITEN,
-    n_personeelsleden: int = DEFAULT_PERSONEELSLEDEN,
+    n_personeelsleden: int | None = None,
     reset: bool = False,
     analyze: bool = True,
 ) -> dict:
@@ -124,7 +133,8 @@ def generate(
     elif Entiteit.objects.exists():
         raise RuntimeError("The database already holds entities: wipe() it first (or pass reset=True).")
     t_start = time.perf_counter()
-    loaded = generator.laad(generator.vo(n_trajecten, n_entiteiten, n_personeelsleden), seed, ref, say)
+    staff = n_personeelsleden or default_personeelsleden(n_trajecten)
+    loaded = generator.laad(generator.vo(n_trajecten, n_entiteiten, staff), seed, ref, say)
     t_summaries = time.perf_counter()
     if analyze:
         _analyze()
@@ -195,7 +205,12 @@ def _start_before(day: date):
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description="Load VO-scale benchmark data (see benchmarks/README.md).")
     parser.add_argument("--trajecten", type=int, default=DEFAULT_TRAJECTEN)
-    parser.add_argument("--personeelsleden", type=int, default=DEFAULT_PERSONEELSLEDEN)
+    parser.add_argument(
+        "--personeelsleden",
+        type=int,
+        default=None,
+        help="default: 30,000, or 30%% of --trajecten above 100,000",
+    )
     parser.add_argument("--entiteiten", type=int, default=DEFAULT_ENTITEITEN)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument(

@@ -20,9 +20,11 @@ staff are absent four weeks or more without a trajectory (the worklist's "Afwezi
 
 from __future__ import annotations
 
+import gc
 import random
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -138,6 +140,19 @@ class Resultaat:
         return {label: self.counts[key] for key, label in LABELS.items()}
 
 
+@contextmanager
+def bulk_load():
+    """Python's cyclic garbage collector off while millions of objects are built (it would walk the growing
+    heap again and again: about a tenth of the load time), and one collection after each written chunk."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def laad(
     omvang: Omvang, seed: int = STANDAARD_SEED, reference_date: date | None = None, say=None
 ) -> Resultaat:
@@ -149,7 +164,7 @@ def laad(
     specs = DEMO_ENTITEITEN if omvang.entiteiten is None else vo_entiteiten(omvang.entiteiten, rng)
     t_start = time.perf_counter()
     b = Generator(rng, ref, omvang.historiek)
-    with transaction.atomic(), eigen_tijdstempels():
+    with transaction.atomic(), eigen_tijdstempels(), bulk_load():
         b.basis(
             specs,
             omvang.personeelsleden,
@@ -167,6 +182,7 @@ def laad(
         def schrijf():
             nonlocal rows
             rows += b.schrijf()
+            gc.collect(1)  # the chunk's young objects, now written (see bulk_load)
 
         if omvang.dekkend:
             b.scenario_trajecten(omvang.trajecten, schrijf)
