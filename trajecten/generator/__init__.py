@@ -142,8 +142,9 @@ class Resultaat:
 
 @contextmanager
 def bulk_load():
-    """Python's cyclic garbage collector off while millions of objects are built (it would walk the growing
-    heap again and again: about a tenth of the load time), and one collection after each written chunk."""
+    """Python's cyclic garbage collector off while millions of objects are built (its full collections walk
+    the whole growing heap: the staff members, their absence periods, the chunk being built), and the young
+    generations collected after each written chunk."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
