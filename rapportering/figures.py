@@ -19,10 +19,9 @@ Definitions (also printed in the reports' explanations):
 from __future__ import annotations
 
 import statistics
-from collections import Counter
+from collections import Counter, namedtuple
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, timedelta
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Q
@@ -30,6 +29,7 @@ from django.utils import timezone
 
 from entiteiten.models import Entiteit
 from trajecten import deadlines as dl
+from trajecten.evaluation import FORMEEL_COLUMNS
 from trajecten.facts import Dossier, Plan, facts_from
 from trajecten.models import (
     Aanmelding,
@@ -102,19 +102,46 @@ class Metrics:
     spell: object = None  # survival.Spell: the absence as the return-to-work curves read it
 
 
-class _Row(SimpleNamespace):
-    """A light stand-in for a dossier part: only the attributes the figures and rules read."""
-
-
 @dataclass
 class ReportDossier(Dossier):
-    """A dossier as the figures read it (trajecten.facts.Dossier, with plain lists of light rows), plus its
-    requests to AgO."""
+    """A dossier as the figures read it (trajecten.facts.Dossier, with rows instead of model instances),
+    plus its requests to AgO and the personnel system's absence period that covers D0."""
 
     aanmeldingen: list = field(default_factory=list)
+    afwezigheid: tuple[date, date | None] | None = None  # survival.absences_of
 
 
-# part model, list on the dossier, fields read
+class ReportTraject(
+    namedtuple(
+        "ReportTraject",
+        (
+            "id",
+            "entiteit_id",
+            "doel_entiteit_id",
+            "personeelslid_id",
+            "coach_id",
+            "soort",
+            "d0",
+            "aangemaakt_op",
+            "afgesloten_op",
+            "uitkomst",
+            "werkhervatting_op",
+            "werkhervatting_vorm",
+            "definitieve_ongeschiktheid_op",
+            "gezondheidstoezicht",
+        ),
+    )
+):
+    """The columns of a trajectory the figures and the deadline rules read (a row, not a model instance)."""
+
+    __slots__ = ()
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+# part model, list on the dossier, fields read (each part a named tuple of those fields)
 _PARTS = (
     (Gesprek, "gesprekken", ("datum", "soort")),
     (Inschatting, "inschattingen", ("datum", "uitkomst", "volgend_gesprek_op")),
@@ -124,49 +151,56 @@ _PARTS = (
     (Onderzoek, "onderzoeken", ("datum", "soort")),
     (Aanmelding, "aanmeldingen", ("status", "aangemeld_op", "beslist_op", "doelentiteit_op")),
 )
+_PART_ROWS = {name: namedtuple(name, names)._make for _, name, names in _PARTS}
+_PlanRow = namedtuple("PlanRow", ("datum",))
+_MeasureRow = namedtuple("MeasureRow", ("soort",))
+_FormeelRow = namedtuple("FormeelRow", FORMEEL_COLUMNS)
 
 
 def fetch(periode: Periode, entiteit_ids: list[int] | None = None) -> list[ReportDossier]:
     """Every trajectory active in the period as a dossier, with what ``metrics_of`` and the deadline rules
     read.
 
-    The parts are read with one lean query each (rows, not model instances) into the dossiers' plain lists:
-    at VO scale Django's prefetch machinery, model building and related managers (a new manager object at
-    every ``t.gesprek_set``) cost several times the database time.
+    Everything is read as rows with one lean query per table (no model instances): at VO scale Django's
+    model building, prefetch machinery and related managers (a new manager object at every
+    ``t.gesprek_set``) cost several times the database time.
     """
     qs = Traject.objects.filter(
         Q(d0__lte=periode.end) | Q(d0__isnull=True, aangemaakt_op__date__lte=periode.end)
     ).filter(Q(afgesloten_op__isnull=True) | Q(afgesloten_op__gte=periode.start))
     if entiteit_ids is not None:
         qs = qs.filter(entiteit_id__in=entiteit_ids)
-    trajecten = list(qs.select_related("formeel_verloop"))
-    out = {t.pk: ReportDossier(traject=t, formeel=_formeel(t)) for t in trajecten}
+    out = {
+        row[0]: ReportDossier(traject=ReportTraject._make(row))
+        for row in qs.order_by("pk").values_list(*ReportTraject._fields)
+    }
     ids = qs.order_by().values("pk")
+    for traject_id, *vals in FormeelVerloop.objects.filter(traject_id__in=ids).values_list(
+        "traject_id", *FORMEEL_COLUMNS
+    ):
+        if (d := out.get(traject_id)) is not None:
+            d.formeel = _FormeelRow._make(vals)
     for model, name, names in _PARTS:
+        make = _PART_ROWS[name]
         for traject_id, *vals in model.objects.filter(traject_id__in=ids).values_list("traject_id", *names):
             if (d := out.get(traject_id)) is not None:
-                getattr(d, name).append(_Row(**dict(zip(names, vals, strict=True))))
+                getattr(d, name).append(make(vals))
     measures: dict[int, list] = {}
     for plan_id, soort in Maatregel.objects.filter(stappenplan__traject_id__in=ids).values_list(
         "stappenplan_id", "soort"
     ):
-        measures.setdefault(plan_id, []).append(_Row(soort=soort))
+        measures.setdefault(plan_id, []).append(_MeasureRow(soort))
     for plan_id, traject_id, datum in Stappenplan.objects.filter(traject_id__in=ids).values_list(
         "id", "traject_id", "datum"
     ):
         if (d := out.get(traject_id)) is not None:
-            d.stappenplannen.append(Plan(_Row(datum=datum), measures.get(plan_id, [])))
-    from .survival import attach_absences
+            d.stappenplannen.append(Plan(_PlanRow(datum), measures.get(plan_id, [])))
+    from .survival import absences_of
 
-    attach_absences(trajecten, ids)
+    for traject_id, absence in absences_of(ids).items():
+        if (d := out.get(traject_id)) is not None:
+            d.afwezigheid = absence
     return list(out.values())
-
-
-def _formeel(t: Traject):
-    try:
-        return t.formeel_verloop
-    except FormeelVerloop.DoesNotExist:
-        return None
 
 
 def start_of(t: Traject) -> date:
@@ -215,7 +249,7 @@ def metrics_of(d: ReportDossier, periode: Periode, mandatory_from: date | None) 
             m.stappenplan_2m = bool(plans) and min(plans) <= dl.add_months(positive.datum, 2)
         as_of = min(periode.end, t.afgesloten_op or periode.end)
         verplicht, waarschuwing = dl.first_in_force(
-            replace(facts_from(d), closed_on=None), as_of, mandatory_from=mandatory_from
+            facts_from(d, ignore_closing=True), as_of, mandatory_from=mandatory_from
         )
         m.verplicht, m.waarschuwing = verplicht is not None, waarschuwing is not None
 
@@ -295,7 +329,8 @@ def aggregate(metrics: list[Metrics]) -> Figures:
         ):
             if flag:
                 counter = getattr(f, kind)
-                counter.update(m.types)
+                for ty in m.types:  # (a loop: Counter.update's checks cost more than its one or two items)
+                    counter[ty] += 1
                 counter["totaal"] += 1
         if m.active:
             f.persons += 1
@@ -324,14 +359,46 @@ def aggregate(metrics: list[Metrics]) -> Figures:
             f.relapse["within_3m"] += int(m.relapse_3m)
             f.relapse["within_12m"] += int(m.relapse_12m)
     aggregate_more(f, metrics)
-    f.duration = Duration.of(durations)
-    f.duration_early = Duration.of(early)
-    f.duration_late = Duration.of(late)
-    f.duration_with_measures = Duration.of(with_m)
-    f.duration_without_measures = Duration.of(without_m)
     # the return-to-work curves are fitted when shown or stored (survival.results), not for every group
     f.spells = [m.spell for m in metrics if m.spell is not None]
+    return _with_durations(f, (durations, early, late, with_m, without_m))
+
+
+_DURATIONS = (
+    "duration",
+    "duration_early",
+    "duration_late",
+    "duration_with_measures",
+    "duration_without_measures",
+)
+
+
+def _with_durations(f: Figures, days: tuple[list[int], ...]) -> Figures:
+    """Set the durations from their days, kept (``f.days``) for a ``merge``."""
+    f.days = days
+    for name, values in zip(_DURATIONS, days, strict=True):
+        setattr(f, name, Duration.of(values))
     return f
+
+
+def merge(parts: list[Figures]) -> Figures:
+    """The figures of the union of disjoint groups, from each group's ``aggregate``: what ``aggregate`` of
+    all their metrics gives (counts add up; durations, coaches and curves from the groups' raw data), for
+    the domains and the total without tallying every trajectory again."""
+    f = Figures()
+    for part in parts:
+        for fld in fields(Figures):
+            value = getattr(part, fld.name)
+            if isinstance(value, Counter):
+                getattr(f, fld.name).update(value)
+            elif isinstance(value, int) and fld.name != "coaches":
+                setattr(f, fld.name, getattr(f, fld.name) + value)
+    f.coach_ids = set().union(*(part.coach_ids for part in parts))
+    f.coaches = len(f.coach_ids)
+    f.spells = [s for part in parts for s in part.spells]
+    return _with_durations(
+        f, tuple([d for part in parts for d in part.days[i]] for i in range(len(_DURATIONS)))
+    )
 
 
 @dataclass
@@ -357,15 +424,20 @@ def build(
     by_entity: dict[int, list[Metrics]] = {}
     for m in all_metrics:
         by_entity.setdefault(m.entiteit_id, []).append(m)
-    domains: dict[str, list[Metrics]] = {}
+    # each trajectory tallied once, for its entity; the domains and the total merge the entities' figures
+    per_entity = {e.pk: aggregate(by_entity.get(e.pk, [])) for e in entities}
+    domains: dict[str, list[Figures]] = {}
     for e in entities:
-        domains.setdefault(e.beleidsdomein, []).extend(by_entity.get(e.pk, []))
+        domains.setdefault(e.beleidsdomein, []).append(per_entity[e.pk])
+    outside = [
+        m for pk, ms in by_entity.items() if pk not in per_entity for m in ms
+    ]  # (none: fetched by them)
     return Report(
         periode=periode,
-        total=aggregate(all_metrics),
-        per_entity={e.pk: aggregate(by_entity.get(e.pk, [])) for e in entities},
+        total=merge([*per_entity.values(), aggregate(outside)]),
+        per_entity=per_entity,
         entities=entities,
-        per_domain={d: aggregate(ms) for d, ms in sorted(domains.items())},
+        per_domain={d: merge(fs) for d, fs in sorted(domains.items())},
         generated_on=generated_on or timezone.localdate(),
     )
 
@@ -487,4 +559,5 @@ def aggregate_more(f: Figures, metrics: list[Metrics]) -> None:
             f.outcomes_formeel[m.outcome] += 1
         if m.outcome and "entiteitsoverschrijdend" in m.types:
             f.outcomes_crossing[m.outcome] += 1
-    f.coaches = len({m.coach_id for m in metrics if m.coach_id is not None})
+    f.coach_ids = {m.coach_id for m in metrics if m.coach_id is not None}
+    f.coaches = len(f.coach_ids)

@@ -51,10 +51,11 @@ CONVERTED = (Traject.Uitkomst.OMGEZET_FORMEEL, Traject.Uitkomst.OMGEZET_INFORMEE
 # --- fetching and per-trajectory facts ----------------------------------------------------------------
 
 
-def attach_absences(trajecten: list[Traject], ids, today: date | None = None) -> None:
-    """One query: for each trajectory with a D0, the personnel system's absence period of its staff member
-    that covers D0, as ``t.afwezigheid = (first day, last day or None)`` (None without one). A last day
-    after ``today`` is a planned end, not a return yet: the absence counts as still running."""
+def absences_of(ids, today: date | None = None) -> dict[int, tuple[date, date | None]]:
+    """One query: for each trajectory of ``ids`` (a queryset of primary keys) with a D0, the personnel
+    system's absence period of its staff member that covers D0, as (first day, last day or None); those
+    without one are left out. A last day after ``today`` is a planned end, not a return yet: the absence
+    counts as still running."""
     today = today or timezone.localdate()
     covering = Afwezigheid.objects.filter(
         entiteit_id=OuterRef("personeelslid__entiteit_id"),
@@ -69,9 +70,7 @@ def attach_absences(trajecten: list[Traject], ids, today: date | None = None) ->
         .filter(a_start__isnull=False)
         .values_list("pk", "a_start", "a_end")
     )
-    found = {pk: (start, end if end is None or end < today else None) for pk, start, end in rows}
-    for t in trajecten:
-        t.afwezigheid = found.get(t.pk)
+    return {pk: (start, end if end is None or end < today else None) for pk, start, end in rows}
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ def spell_of(d: fg.ReportDossier, periode: fg.Periode, early_contact: bool) -> S
     t = d.traject
     if t.d0 is None or t.uitkomst in CONVERTED:
         return None
-    absence = getattr(t, "afwezigheid", None)
+    absence = d.afwezigheid
     closed_without_return = t.afgesloten_op if t.uitkomst == Traject.Uitkomst.GEEN_TERUGKEER else None
     if absence is not None:
         start, last = absence

@@ -719,7 +719,8 @@ def first_in_force(
     days = {r.relapsed_on for r in facts.relapses}
     if facts.definitive_incapacity_on is not None:
         days.add(facts.definitive_incapacity_on)
-    open_facts = replace(facts, closed_on=None)  # the candidate days; closure is judged on each day
+    # the candidate days; closure is judged on each day
+    open_facts = facts if facts.closed_on is None else replace(facts, closed_on=None)
     for period in incapacity_periods(facts, as_of):
         last = as_of if period.end is None else min(as_of, period.end)
         ev = evaluate(open_facts, last, mandatory_from=mandatory_from)

@@ -111,13 +111,15 @@ def formal_facts(f) -> dl.FormalFacts | None:
     )
 
 
-def facts_from(d: Dossier) -> dl.TrajectFacts:
-    """The facts the deadline rules need, from a dossier's objects (attribute reads only)."""
+def facts_from(d: Dossier, *, ignore_closing: bool = False) -> dl.TrajectFacts:
+    """The facts the deadline rules need, from a dossier's objects (attribute reads only). With
+    ``ignore_closing`` as if the trajectory had not been closed (the reports judge a closed trajectory on
+    the days before its closing)."""
     t = d.traject
     return dl.TrajectFacts(
         kind=t.soort,
         d0=t.d0,
-        closed_on=t.afgesloten_op,
+        closed_on=None if ignore_closing else t.afgesloten_op,
         conversations=tuple(g.datum for g in d.gesprekken if g.soort == "gesprek"),
         info_arbeidsarts_on=tuple(g.datum for g in d.gesprekken if g.soort == "info_arbeidsarts"),
         assessments=tuple(

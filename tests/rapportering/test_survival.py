@@ -261,15 +261,10 @@ def test_dashboard_curves_pass_axe_and_reflow(page, world, hr_a, screenshot):
 @pytest.mark.django_db
 def test_a_planned_last_day_is_not_a_return_yet(entiteit_a):
     t = traject(entiteit_a, 0, absence=(D0, date(2025, 3, 31)))
-    rows = [m.Traject.objects.get(pk=t.pk)]
-    sv.attach_absences(rows, [t.pk], today=date(2025, 3, 1))
-    assert rows[0].afwezigheid == (D0, None)  # still running on 01/03/2025
-    sv.attach_absences(rows, [t.pk], today=date(2025, 4, 1))
-    assert rows[0].afwezigheid == (D0, date(2025, 3, 31))
+    assert sv.absences_of([t.pk], today=date(2025, 3, 1)) == {t.pk: (D0, None)}  # still running on 01/03
+    assert sv.absences_of([t.pk], today=date(2025, 4, 1)) == {t.pk: (D0, date(2025, 3, 31))}
     other = traject(entiteit_a, 1, absence=(D0 + timedelta(days=5), None))  # starts after D0: not covering
-    rows = [m.Traject.objects.get(pk=other.pk)]
-    sv.attach_absences(rows, [other.pk], today=date(2025, 4, 1))
-    assert rows[0].afwezigheid is None
+    assert sv.absences_of([other.pk], today=date(2025, 4, 1)) == {}
 
 
 def test_groups_whose_sum_is_printed_elsewhere_are_protected_against_it():
