@@ -1128,3 +1128,23 @@ def test_query_count_is_fixed(entiteit_a, entiteit_b, django_assert_num_queries)
     assert small.total.active["totaal"] == 3
     assert large.total.active["totaal"] == 23
     assert large.total.measures == Counter(aangepaste_uren=23, werkplek=23)
+
+
+def test_total_and_domains_merged_from_the_entities_equal_a_tally_of_every_trajectory(entiteit_a, entiteit_b):
+    """build() tallies each trajectory once, for its entity, and merges the entities into the domains and
+    the total: the same figures (durations, coaches and curves included) as aggregating them all."""
+    entiteit_b.beleidsdomein = "Omgeving"
+    entiteit_b.save()
+    for n in range(12):
+        ent = entiteit_b if n % 3 else entiteit_a
+        t = full_trajectory(ent, 300 + n)
+        # a coach for half of them (the total counts the coaches of the entities' sets)
+        coach = GebruikerFactory(rol="terugkeercoach", entiteit=ent) if n % 2 else None
+        m.Traject.objects.filter(pk=t.pk).update(coach=coach)
+    report = fg.build(P2025)
+    metrics = [fg.metrics_of(d, P2025, None) for d in fg.fetch(P2025)]
+    assert fg.figures_to_dict(report.total) == fg.figures_to_dict(fg.aggregate(metrics))
+    assert report.total.coaches == 6 and report.total.duration.n == 12  # (not a trivially empty comparison)
+    for domain, ent in (("Omgeving", entiteit_b), (entiteit_a.beleidsdomein, entiteit_a)):
+        own = fg.aggregate([m for m in metrics if m.entiteit_id == ent.pk])
+        assert fg.figures_to_dict(report.per_domain[domain]) == fg.figures_to_dict(own)
