@@ -210,7 +210,7 @@ def start_of(t: Traject) -> date:
 def metrics_of(d: ReportDossier, periode: Periode, mandatory_from: date | None) -> Metrics:
     t = d.traject
     start = start_of(t)
-    active = start <= periode.end and (t.afgesloten_op is None or t.afgesloten_op >= periode.start)
+    active = _active(t, periode)
     types = (t.soort,) + (("entiteitsoverschrijdend",) if t.doel_entiteit_id else ())
     m = Metrics(
         entiteit_id=t.entiteit_id,
@@ -415,12 +415,35 @@ def build(
     periode: Periode, entiteiten: list[Entiteit] | None = None, generated_on: date | None = None
 ) -> Report:
     """Figures of the given entities (all when None): total, per entity and per beleidsdomein."""
+    return build_many([periode], entiteiten, generated_on)[0]
+
+
+def build_many(
+    periodes: list[Periode], entiteiten: list[Entiteit] | None = None, generated_on: date | None = None
+) -> list[Report]:
+    """``build`` for several periods (a year and the year before, for the comparison) with ONE fetch over
+    their span: a trajectory active in both is read once."""
     ids = [e.pk for e in entiteiten] if entiteiten is not None else None
-    mandatory_from = settings.FORMEEL_VERPLICHT_VANAF
-    all_metrics = [metrics_of(d, periode, mandatory_from) for d in fetch(periode, ids)]
+    span = Periode(min(p.start for p in periodes), max(p.end for p in periodes))
+    dossiers = fetch(span, ids)
     entities = (
         entiteiten if entiteiten is not None else list(Entiteit.objects.order_by("beleidsdomein", "naam"))
     )
+    return [
+        _report(p, [d for d in dossiers if _active(d.traject, p)], entities, generated_on) for p in periodes
+    ]
+
+
+def _active(t, periode: Periode) -> bool:
+    """Active in the period (what ``fetch`` selects): started on or before its end, not closed before it."""
+    return start_of(t) <= periode.end and (t.afgesloten_op is None or t.afgesloten_op >= periode.start)
+
+
+def _report(
+    periode: Periode, dossiers: list[ReportDossier], entities: list[Entiteit], generated_on: date | None
+) -> Report:
+    mandatory_from = settings.FORMEEL_VERPLICHT_VANAF
+    all_metrics = [metrics_of(d, periode, mandatory_from) for d in dossiers]
     by_entity: dict[int, list[Metrics]] = {}
     for m in all_metrics:
         by_entity.setdefault(m.entiteit_id, []).append(m)

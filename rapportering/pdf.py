@@ -81,10 +81,12 @@ def render(doc: Document) -> bytes:
 
 
 def render_eoc_pdf(entiteit: Entiteit, year: int, generated_on: date | None = None) -> bytes:
-    build = partial(fg.build, entiteiten=[entiteit], generated_on=generated_on)
-    return render(report_document(build(Periode.year(year)), entiteit, build(Periode.year(year - 1))))
+    report, previous = fg.build_many(
+        [Periode.year(year), Periode.year(year - 1)], [entiteit], generated_on=generated_on
+    )
+    return render(report_document(report, entiteit, previous))
 
 
 def render_hoc_pdf(year: int, generated_on: date | None = None) -> bytes:
-    build = partial(fg.build, generated_on=generated_on)
-    return render(report_document(build(Periode.year(year)), None, build(Periode.year(year - 1))))
+    report, previous = fg.build_many([Periode.year(year), Periode.year(year - 1)], generated_on=generated_on)
+    return render(report_document(report, None, previous))

@@ -149,11 +149,13 @@ def fit(spells: list[Spell]) -> dict:
     out = {"personen": persons(spells), "trajecten": len(spells)}
     if out["personen"] < fg.threshold():
         return out
+    import numpy as np
     from lifelines import KaplanMeierFitter
     from lifelines.utils import median_survival_times
 
-    kmf = KaplanMeierFitter().fit([s.days for s in spells], [s.returned for s in spells])
-    longest = max(s.days for s in spells)
+    days = np.fromiter((s.days for s in spells), dtype=np.int64, count=len(spells))
+    kmf = KaplanMeierFitter().fit(days, [s.returned for s in spells])
+    longest = int(days.max())
 
     def finite(x) -> float | None:
         return None if x is None or math.isinf(x) or math.isnan(x) else float(x)
@@ -172,7 +174,7 @@ def fit(spells: list[Spell]) -> dict:
             )
             for m in MONTHS
         },
-        at_risk={str(m): sum(s.days >= MONTH_DAYS[m] for s in spells) for m in MONTHS},
+        at_risk={str(m): int((days >= MONTH_DAYS[m]).sum()) for m in MONTHS},
         curve=[[i, v] for i, v in enumerate(returned_at) if i == 0 or v != returned_at[i - 1]],
         weeks=len(returned_at),
     )

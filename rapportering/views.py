@@ -161,8 +161,9 @@ def dashboard(request):
                 before = stored_year_figures(periode.start.year - 1)
                 previous = stored_report(before) if before is not None else None
         else:
-            report = fg.build(periode, [entiteit] if entiteit else None)
-            previous = fg.build(previous_periode(periode), [entiteit] if entiteit else None)
+            report, previous = fg.build_many(
+                [periode, previous_periode(periode)], [entiteit] if entiteit else None
+            )
         if report is not None:
             content = report_content(report, entiteit, previous)
             context["findings"] = content.findings
@@ -220,8 +221,7 @@ def export(request, fmt):
     form, periode, entiteit = _period_and_entity(request)
     if periode is None:  # bad period or entity: the dashboard's form with its errors, no file
         return render(request, "rapportering/dashboard.html", {"form": form, "sections": []}, status=400)
-    report = fg.build(periode, [entiteit] if entiteit else None)
-    previous = fg.build(previous_periode(periode), [entiteit] if entiteit else None)
+    report, previous = fg.build_many([periode, previous_periode(periode)], [entiteit] if entiteit else None)
     who = entiteit.code if entiteit else "VO"
     name = f"reintegratie-{'eoc' if entiteit else 'hoc'}-{who}-{periode.start:%Y%m%d}-{periode.end:%Y%m%d}"
     doc = report_document(report, entiteit, previous)
