@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from entiteiten.models import Entiteit
+from reintegratie.memory import collector_paused
 from trajecten import deadlines as dl
 from trajecten.evaluation import FORMEEL_COLUMNS
 from trajecten.facts import Dossier, Plan, facts_from
@@ -425,13 +426,15 @@ def build_many(
     their span: a trajectory active in both is read once."""
     ids = [e.pk for e in entiteiten] if entiteiten is not None else None
     span = Periode(min(p.start for p in periodes), max(p.end for p in periodes))
-    dossiers = fetch(span, ids)
-    entities = (
-        entiteiten if entiteiten is not None else list(Entiteit.objects.order_by("beleidsdomein", "naam"))
-    )
-    return [
-        _report(p, [d for d in dossiers if _active(d.traject, p)], entities, generated_on) for p in periodes
-    ]
+    with collector_paused():  # hundreds of thousands of small objects without cycles (reintegratie.memory)
+        dossiers = fetch(span, ids)
+        entities = (
+            entiteiten if entiteiten is not None else list(Entiteit.objects.order_by("beleidsdomein", "naam"))
+        )
+        return [
+            _report(p, [d for d in dossiers if _active(d.traject, p)], entities, generated_on)
+            for p in periodes
+        ]
 
 
 def _active(t, periode: Periode) -> bool:

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from entiteiten.models import Gebruiker
+from reintegratie.memory import collector_paused
 
 from . import deadlines as dl
 from .evaluation import SUMMARY_FIELDS, among, dossiers, store_summaries, summary_values
@@ -153,7 +154,8 @@ def run_range(after: int, up_to: int | None, as_of: date, result: JobResult) -> 
     qs = open_trajecten().filter(pk__gt=after)
     if up_to is not None:
         qs = qs.filter(pk__lte=up_to)
-    sync_batch(dossiers(qs), as_of, result)
+    with collector_paused():  # a batch's thousands of small objects hold no cycles (reintegratie.memory)
+        sync_batch(dossiers(qs), as_of, result)
 
 
 def finish(as_of: date, result: JobResult, notify: bool = True) -> None:

@@ -24,7 +24,6 @@ import gc
 import random
 import time
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,6 +31,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from entiteiten.models import Entiteit, Gebruiker
+from reintegratie.memory import collector_paused
 
 from .. import absences, monitoring
 from ..evaluation import refresh_summaries
@@ -140,20 +140,6 @@ class Resultaat:
         return {label: self.counts[key] for key, label in LABELS.items()}
 
 
-@contextmanager
-def bulk_load():
-    """Python's cyclic garbage collector off while millions of objects are built (its full collections walk
-    the whole growing heap: the staff members, their absence periods, the chunk being built), and the young
-    generations collected after each written chunk."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def laad(
     omvang: Omvang, seed: int = STANDAARD_SEED, reference_date: date | None = None, say=None
 ) -> Resultaat:
@@ -165,7 +151,7 @@ def laad(
     specs = DEMO_ENTITEITEN if omvang.entiteiten is None else vo_entiteiten(omvang.entiteiten, rng)
     t_start = time.perf_counter()
     b = Generator(rng, ref, omvang.historiek)
-    with transaction.atomic(), eigen_tijdstempels(), bulk_load():
+    with transaction.atomic(), eigen_tijdstempels(), collector_paused():
         b.basis(
             specs,
             omvang.personeelsleden,
@@ -183,7 +169,7 @@ def laad(
         def schrijf():
             nonlocal rows
             rows += b.schrijf()
-            gc.collect(1)  # the chunk's young objects, now written (see bulk_load)
+            gc.collect(1)  # the chunk's young objects, now written (reintegratie.memory)
 
         if omvang.dekkend:
             b.scenario_trajecten(omvang.trajecten, schrijf)
