@@ -99,9 +99,15 @@ def worklist(request):
     qs = flt.qs.order_by(*m.WERKLIJST_VOLGORDE)
     page = BoundedPaginator(qs, PAGE_SIZE, limit=COUNT_LIMIT).get_page(request.GET.get("pagina"))
     rows = [Row(t, row_signals(t, day)) for t in page.object_list]
-    # Absent 4 weeks or more without a trajectory (personnel system): the first few, and how many.
-    absent = absences.zonder_traject(access.zichtbare_entiteiten(request.user), day)
-    absent_first = list(absent[: ABSENT_SHOWN + 1])
+    # Absent 4 weeks or more without a trajectory (personnel system): the first few, and whether there are
+    # more, for the entity of a coach or HR. AgO's worklist spans every entity: there it is a link to the
+    # VO-wide list (finding its first rows would cost this page ~100 ms at 1,000,000 trajectories, because
+    # most long-running absences do have a trajectory and are skipped one by one).
+    vo_wide = access.ziet_alle_entiteiten(request.user)
+    absent_first = []
+    if not vo_wide:
+        absent = absences.zonder_traject(access.zichtbare_entiteiten(request.user), day)
+        absent_first = list(absent[: ABSENT_SHOWN + 1])
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(
@@ -116,6 +122,7 @@ def worklist(request):
             "mag_registreren": mag_registreren(request.user),
             "afwezig": absent_first[:ABSENT_SHOWN],
             "afwezig_meer": len(absent_first) > ABSENT_SHOWN,
+            "afwezig_alle_entiteiten": vo_wide,
         },
     )
 

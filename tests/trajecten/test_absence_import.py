@@ -6,6 +6,8 @@ from datetime import date, timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -219,3 +221,16 @@ def test_progress_of_a_running_import_comes_from_the_cache(hr_a):
     cache.set(afwezigheden.progress_key(imp.pk), 12_000)
     assert afwezigheden.progress(imp) == (12_000, 50_000)
     cache.delete(afwezigheden.progress_key(imp.pk))
+
+
+def test_ago_worklist_links_to_the_vo_wide_list_instead_of_reading_it(client, ago, entiteit_a):
+    today = timezone.localdate()
+    m.Afwezigheid.objects.create(
+        entiteit=entiteit_a, personeelsnummer="P777", eerste_dag=today - timedelta(days=40)
+    )
+    client.force_login(ago)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(reverse("worklist")).content.decode()
+    assert f'href="{reverse("afwezig_zonder_traject")}"' in html and "P777" not in html
+    assert not [q for q in ctx.captured_queries if "trajecten_afwezigheid" in q["sql"]]
+    assert "P777" in client.get(reverse("afwezig_zonder_traject")).content.decode()  # the list itself
