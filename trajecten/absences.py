@@ -6,7 +6,7 @@ Set-based: one query for a list, whatever its length; the daily job updates sign
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from entiteiten.models import Gebruiker
 
-from .models import Afwezigheid, Notificatie, Personeelslid, Traject
+from .models import Afwezigheid, AfwezigheidImport, Notificatie, Personeelslid, Traject
 
 FOUR_WEEKS = timedelta(days=28)  # the circular's first milestone (info arbeidsarts) falls then
 
@@ -31,15 +31,53 @@ def lopend(today: date) -> Q:
     return Q(eerste_dag__lte=today) & (Q(laatste_dag__isnull=True) | Q(laatste_dag__gte=today))
 
 
+def last_judgement() -> tuple[datetime, date] | None:
+    """When the last deadline run that checked the absences (``sync_signals``) started, and for which day;
+    None when none did."""
+    from operations.models import JobRun
+
+    run = (
+        JobRun.objects.filter(
+            job=JobRun.Job.DEADLINES,
+            status__in=(JobRun.Status.OK, JobRun.Status.ERRORS),
+            finished_at__isnull=False,
+            counts__has_key="absences_raised",
+        )
+        .order_by("-started_at")
+        .values_list("started_at", "counts")
+        .first()
+    )
+    return (run[0], date.fromisoformat(run[1]["as_of"])) if run else None
+
+
 def zonder_traject(entiteiten: QuerySet, today: date) -> QuerySet[Afwezigheid]:
     """Staff of these entities absent 4 weeks or more on ``today`` without an open trajectory, longest first,
-    with the name when the entity registered the staff member before."""
+    with the name when the entity registered the staff member before.
+
+    Most long-running absences do have a trajectory; checking them one by one cost a coach's worklist 43 ms
+    for the largest entity at 1,000,000 trajectories. So once the deadline job has judged the absences
+    (``last_judgement``), only these are checked (each still live, against the open trajectories now): those
+    it signalled, those an import brought in or changed since, and those that reached four weeks after the
+    day it judged. Not seen until the next run: a staff member still absent whose trajectory was closed
+    since (the morning job lists them)."""
     person = Personeelslid.objects.filter(
         entiteit_id=OuterRef("entiteit_id"), personeelsnummer=OuterRef("personeelsnummer")
     )
+    qs = Afwezigheid.objects.filter(entiteit__in=entiteiten, eerste_dag__lte=today - FOUR_WEEKS)
+    judged = last_judgement()
+    if judged is not None:
+        # the candidates, each through its own index (an OR of the three would read every absence)
+        started, as_of = judged
+        signalled = qs.filter(gesignaleerd_op__isnull=False, signaal_opgelost_op__isnull=True)
+        candidates = list(signalled.values_list("pk", flat=True))
+        imports = list(AfwezigheidImport.objects.filter(klaar_op__gte=started).values_list("pk", flat=True))
+        if imports:  # read since: their periods are new or changed
+            candidates += qs.filter(bron__in=imports).values_list("pk", flat=True)
+        if as_of < today:  # the days since the judged one: absences that reached four weeks meanwhile
+            candidates += qs.filter(eerste_dag__gt=as_of - FOUR_WEEKS).values_list("pk", flat=True)
+        qs = Afwezigheid.objects.filter(pk__in=candidates)
     return (
-        Afwezigheid.objects.filter(entiteit__in=entiteiten, eerste_dag__lte=today - FOUR_WEEKS)
-        .filter(lopend(today))
+        qs.filter(lopend(today))
         .exclude(Exists(_open_traject()))
         .annotate(
             voornaam=Subquery(person.values("voornaam")[:1]),

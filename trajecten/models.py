@@ -888,6 +888,9 @@ class Afwezigheid(models.Model):
                 condition=Q(laatste_dag__isnull=True),
                 name="afwezigheid_lopend",
             ),
+            # absences by first day within an entity (trajecten.absences.zonder_traject: those that reached
+            # four weeks since the deadline job last judged them)
+            models.Index(fields=["entiteit", "eerste_dag"], name="afwezigheid_eerste_dag"),
             # the daily job's signals still open: a handful of rows, so the planner neither scans every
             # absence nor (its estimate then running to millions) spends 100 ms compiling the query (JIT)
             models.Index(

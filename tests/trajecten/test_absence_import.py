@@ -234,3 +234,46 @@ def test_ago_worklist_links_to_the_vo_wide_list_instead_of_reading_it(client, ag
     assert f'href="{reverse("afwezig_zonder_traject")}"' in html and "P777" not in html
     assert not [q for q in ctx.captured_queries if "trajecten_afwezigheid" in q["sql"]]
     assert "P777" in client.get(reverse("afwezig_zonder_traject")).content.decode()  # the list itself
+
+
+@pytestmark_db
+def test_once_the_job_judged_the_absences_the_list_checks_its_candidates_live(entiteit_a):
+    """After a deadline run, only the absences it signalled, those an import brought in since and those that
+    reached four weeks after its day are checked (each live); the list is the same as checking them all."""
+    from entiteiten.models import Entiteit
+    from tests.factories import AfwezigheidFactory, AfwezigheidImportFactory
+    from trajecten import absences
+    from trajecten.tasks import run_deadline_job
+
+    today = timezone.localdate()
+    yesterday = today - timedelta(days=1)
+
+    def absent(nummer, days, **kw):
+        return AfwezigheidFactory(
+            entiteit=entiteit_a, personeelsnummer=nummer, eerste_dag=today - timedelta(days=days), **kw
+        )
+
+    def listed():
+        return {
+            a.personeelsnummer
+            for a in absences.zonder_traject(Entiteit.objects.filter(pk=entiteit_a.pk), today)
+        }
+
+    absent("P900", 60)  # no trajectory: signalled by the run
+    with_traject = absent("P901", 60)
+    TrajectFactory(
+        personeelslid=PersoneelslidFactory(entiteit=entiteit_a, personeelsnummer="P901"),
+        d0=with_traject.eerste_dag,
+    )
+    absent("P902", 28)  # reaches four weeks today, after the run judged yesterday
+    run_deadline_job(yesterday.isoformat())
+    assert absences.last_judgement()[1] == yesterday
+    # read after the run: a new period from an import
+    absent("P903", 40, bron=AfwezigheidImportFactory(klaar_op=timezone.now()))
+    absent("P904", 40)  # created outside any import after the run: not a candidate until the next run
+    assert listed() == {"P900", "P902", "P903"}
+    # a trajectory registered now: gone at once (each candidate is checked live)
+    TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=entiteit_a, personeelsnummer="P900"), d0=today)
+    assert listed() == {"P902", "P903"}
+    run_deadline_job(today.isoformat())  # the next run judges every absence again
+    assert listed() == {"P902", "P903", "P904"}
