@@ -380,20 +380,21 @@ def measure_first_dashboard(size: int, client) -> dict:
     url = reverse("dashboard") + f"?jaar={year}"
     conf = refresh_year_figures.app.conf
     eager = conf.task_always_eager
-    conf.task_always_eager = False  # as in production: a worker computes
+    conf.task_always_eager = False  # as in production: a worker computes (both views only queue)
     try:
         t0 = time.perf_counter()
         first = client.get(url)
         first_ms = (time.perf_counter() - t0) * 1000
+        said = "worden berekend" in first.content.decode()
+        t0 = time.perf_counter()
+        compute_year([year])  # what the worker's task does: the figures, then the VO disclosure control
+        compute_s = time.perf_counter() - t0
+        # the next view: the year is stored; the year before (its comparison) is not, and is only queued
+        t0 = time.perf_counter()
+        after = client.get(url)
+        after_ms = (time.perf_counter() - t0) * 1000
     finally:
         conf.task_always_eager = eager
-    said = "worden berekend" in first.content.decode()
-    t0 = time.perf_counter()
-    compute_year([year])  # what the worker's task does: the figures, then the VO disclosure control
-    compute_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    after = client.get(url)
-    after_ms = (time.perf_counter() - t0) * 1000
     shown = after.status_code == 200 and "worden berekend" not in after.content.decode()
     return row(
         title,
