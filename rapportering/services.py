@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -15,7 +16,8 @@ from . import pdf
 from .documents import extract_document, report_document, template_document
 from .exports import table_rows, to_csv, to_xlsx
 from .models import Cijferset, Rapport
-from .tables import effort_rows, template_rows, vo_protection
+from .sections import report_content
+from .tables import effort_rows, template_rows
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +152,13 @@ def refresh_year_figures(years: list[int] | None = None) -> list[int]:
     for year in years:
         report = store_year(year)
         # the VO-wide disclosure control takes seconds at VO scale: solve it now, so the dashboard's
-        # first visitor finds it in the cache (rapportering.disclosure caches it by the figures)
-        vo_protection(report)
+        # first visitor finds it in the cache (rapportering.disclosure caches it by the figures): the
+        # dashboard's whole content, with the stored year before that it shows for comparison (its tables
+        # and curve tables are protected too)
+        before = (
+            Cijferset.objects.filter(periode_start=date(year - 1, 1, 1), periode_eind=date(year - 1, 12, 31))
+            .values_list("data", flat=True)
+            .first()
+        )
+        report_content(report, None, fg.report_from_dict(before) if before is not None else None)
     return years

@@ -292,3 +292,24 @@ def test_first_view_of_a_year_computes_in_the_background(
     html = client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
     assert 'Actief in de periode</th><td class="num">5<' in html and "Cijfers berekend op" in html
     assert "worden berekend" not in html and 'http-equiv="refresh"' not in html
+
+
+def test_the_refresh_of_a_year_also_protects_the_stored_year_before(
+    client, ago, entiteit_a, entiteit_b, monkeypatch
+):
+    """The dashboard of a year shows the stored year before for comparison: the worker's refresh solves that
+    year's disclosure control too, so a visitor never waits for it (seconds at VO scale)."""
+    from django.core.cache import cache
+
+    from rapportering import disclosure
+
+    world(entiteit_a, entiteit_b, n=8)
+    refresh_year_figures([2024])
+    cache.clear()  # e.g. another cache, or its entry expired: 2024's protection is not known any more
+    refresh_year_figures([2025])
+    solved = []
+    real = disclosure._Solver.run
+    monkeypatch.setattr(disclosure._Solver, "run", lambda self: solved.append(1) or real(self))
+    client.force_login(ago)
+    html = client.get(reverse("dashboard"), {"jaar": 2025}).content.decode()
+    assert "2024" in html and solved == []  # the comparison is shown, nothing solved in the request
