@@ -387,7 +387,7 @@ def measure_first_dashboard(size: int, client) -> dict:
         first_ms = (time.perf_counter() - t0) * 1000
         said = "worden berekend" in first.content.decode()
         t0 = time.perf_counter()
-        compute_year([year])  # what the worker's task does: the figures, then the VO disclosure control
+        compute_year([year])  # what the worker's task does: the figures, then the dashboard's content
         compute_s = time.perf_counter() - t0
         # the next view: the year is stored; the year before (its comparison) is not, and is only queued
         t0 = time.perf_counter()

@@ -30,7 +30,7 @@ from django.utils import timezone
 from entiteiten.models import Entiteit
 from reintegratie.memory import collector_paused
 from trajecten import deadlines as dl
-from trajecten.evaluation import FORMEEL_COLUMNS
+from trajecten.evaluation import FORMEEL_COLUMNS, FormeelRow, MaatregelRow
 from trajecten.facts import Dossier, Plan, facts_from
 from trajecten.models import (
     Aanmelding,
@@ -154,8 +154,6 @@ _PARTS = (
 )
 _PART_ROWS = {name: namedtuple(name, names)._make for _, name, names in _PARTS}
 _PlanRow = namedtuple("PlanRow", ("datum",))
-_MeasureRow = namedtuple("MeasureRow", ("soort",))
-_FormeelRow = namedtuple("FormeelRow", FORMEEL_COLUMNS)
 
 
 def fetch(periode: Periode, entiteit_ids: list[int] | None = None) -> list[ReportDossier]:
@@ -180,7 +178,7 @@ def fetch(periode: Periode, entiteit_ids: list[int] | None = None) -> list[Repor
         "traject_id", *FORMEEL_COLUMNS
     ):
         if (d := out.get(traject_id)) is not None:
-            d.formeel = _FormeelRow._make(vals)
+            d.formeel = FormeelRow._make(vals)
     for model, name, names in _PARTS:
         make = _PART_ROWS[name]
         for traject_id, *vals in model.objects.filter(traject_id__in=ids).values_list("traject_id", *names):
@@ -190,7 +188,7 @@ def fetch(periode: Periode, entiteit_ids: list[int] | None = None) -> list[Repor
     for plan_id, soort in Maatregel.objects.filter(stappenplan__traject_id__in=ids).values_list(
         "stappenplan_id", "soort"
     ):
-        measures.setdefault(plan_id, []).append(_MeasureRow(soort))
+        measures.setdefault(plan_id, []).append(MaatregelRow(soort))
     for plan_id, traject_id, datum in Stappenplan.objects.filter(traject_id__in=ids).values_list(
         "id", "traject_id", "datum"
     ):
@@ -455,12 +453,9 @@ def _report(
     domains: dict[str, list[Figures]] = {}
     for e in entities:
         domains.setdefault(e.beleidsdomein, []).append(per_entity[e.pk])
-    outside = [
-        m for pk, ms in by_entity.items() if pk not in per_entity for m in ms
-    ]  # (none: fetched by them)
     return Report(
         periode=periode,
-        total=merge([*per_entity.values(), aggregate(outside)]),
+        total=merge(list(per_entity.values())),  # (every fetched trajectory is of one of ``entities``)
         per_entity=per_entity,
         entities=entities,
         per_domain={d: merge(fs) for d, fs in sorted(domains.items())},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -155,8 +154,9 @@ def refresh_year_figures(years: list[int] | None = None) -> list[int]:
         # first visitor finds it in the cache (rapportering.disclosure caches it by the figures): the
         # dashboard's whole content, with the stored year before that it shows for comparison (its tables
         # and curve tables are protected too)
+        last_year = fg.Periode.year(year - 1)
         before = (
-            Cijferset.objects.filter(periode_start=date(year - 1, 1, 1), periode_eind=date(year - 1, 12, 31))
+            Cijferset.objects.filter(periode_start=last_year.start, periode_eind=last_year.end)
             .values_list("data", flat=True)
             .first()
         )

@@ -189,9 +189,8 @@ def refresh_summaries(qs: QuerySet[Traject], as_of: date, batch_size: int = 2000
     """Recompute the stored summary of every trajectory in ``qs``; returns how many changed. Read as rows
     (``dossiers``, as the deadline job does), written in one bulk update per batch of what changed."""
     changed = 0
-    last = 0
     mandatory_from = settings.FORMEEL_VERPLICHT_VANAF
-    while batch := dossiers(qs.filter(pk__gt=last), limit=batch_size):
+    for batch in dossier_batches(qs, batch_size):
         dirty = []
         for d in batch:
             new = summary_values(dl.summarize(facts_from(d), as_of, mandatory_from=mandatory_from))
@@ -199,7 +198,6 @@ def refresh_summaries(qs: QuerySet[Traject], as_of: date, batch_size: int = 2000
                 dirty.append(Traject(pk=d.traject.pk, **dict(zip(SUMMARY_FIELDS, new, strict=True))))
         store_summaries(dirty)
         changed += len(dirty)
-        last = batch[-1].traject.pk
     return changed
 
 
@@ -267,8 +265,9 @@ FORMEEL_COLUMNS = (
 )
 _part_row = {kind: namedtuple(kind, columns) for kind, (_, columns) in PART_COLUMNS.items()}
 _StappenplanRow = namedtuple("StappenplanRow", ("id", "datum"))
-_MaatregelRow = namedtuple("MaatregelRow", ("soort",))
-_FormeelRow = namedtuple("FormeelRow", FORMEEL_COLUMNS)
+# (also the reports' rows: rapportering.figures.fetch)
+MaatregelRow = namedtuple("MaatregelRow", ("soort",))
+FormeelRow = namedtuple("FormeelRow", FORMEEL_COLUMNS)
 
 
 def among(qs: QuerySet, column: str, ids: list[int], trajecten: QuerySet[Traject] | None = None) -> QuerySet:
@@ -318,10 +317,19 @@ def dossiers(trajecten: QuerySet[Traject], limit: int | None = None) -> list[Dos
         measures = among(Maatregel.objects.filter(soort=PROGRESSIEF), "stappenplan_id", sorted(plans))
         for plan_id, soort in measures.values_list("stappenplan_id", "soort"):
             if (plan := plans.get(plan_id)) is not None:
-                plan.maatregelen.append(_MaatregelRow(soort))
+                plan.maatregelen.append(MaatregelRow(soort))
     for dossier, values in parts(FormeelVerloop, *FORMEEL_COLUMNS):
-        dossier.formeel = _FormeelRow._make(values)
+        dossier.formeel = FormeelRow._make(values)
     return list(out.values())
+
+
+def dossier_batches(qs: QuerySet[Traject], batch_size: int) -> Iterator[list[Dossier]]:
+    """The ``dossiers`` of ``qs``, at most ``batch_size`` at a time in primary-key order (keyset
+    pagination): bounded memory and a fixed number of queries per batch, whatever the size."""
+    last = 0
+    while batch := dossiers(qs.filter(pk__gt=last), limit=batch_size):
+        yield batch
+        last = batch[-1].traject.pk
 
 
 def id_ranges(ids: Sequence[int], size: int) -> list[tuple[int, int | None]]:

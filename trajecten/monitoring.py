@@ -29,7 +29,7 @@ from entiteiten.models import Gebruiker
 from reintegratie.memory import collector_paused
 
 from . import deadlines as dl
-from .evaluation import SUMMARY_FIELDS, among, dossiers, store_summaries, summary_values
+from .evaluation import SUMMARY_FIELDS, among, dossier_batches, dossiers, store_summaries, summary_values
 from .facts import Dossier, facts_from
 from .labels import MIJLPALEN
 from .models import Notificatie, Signaal, Traject
@@ -174,10 +174,8 @@ def run(
     """The whole job in this process, batch after batch (keyset pagination on the primary key)."""
     as_of = as_of or timezone.localdate()
     result = JobResult(as_of=as_of, dry_run=dry_run)
-    last = 0
-    while batch := dossiers(open_trajecten().filter(pk__gt=last), limit=batch_size):
+    for batch in dossier_batches(open_trajecten(), batch_size):
         sync_batch(batch, as_of, result)
-        last = batch[-1].traject.pk
     if not dry_run:
         finish(as_of, result, notify)
     log.info("deadline job: %s", result.as_dict())
@@ -304,10 +302,10 @@ def record_notifications(as_of: date) -> int:
     return Notificatie.objects.count() - before
 
 
-def deliver(connection, subject: str, body: str, to: str) -> None:
-    """Hand one mail to the mail server over an open ``connection``; raises when it was not taken."""
-    connection.open()  # (again, after a failure closed it; a no-op while open)
-    if connection.send_messages([EmailMessage(subject, body, None, [to], connection=connection)]) != 1:
+def deliver(mail, subject: str, body: str, to: str) -> None:
+    """Hand one mail to the mail server over ``mail`` (a mail connection); raises when it was not taken."""
+    mail.open()  # (again, after a failure closed it; a no-op while open)
+    if mail.send_messages([EmailMessage(subject, body, None, [to], connection=mail)]) != 1:
         raise OSError("de mailserver nam het bericht niet aan")
 
 
