@@ -26,3 +26,22 @@ def collector_paused() -> Iterator[None]:
         if was_enabled:
             gc.enable()
             gc.collect(1)
+
+
+@contextmanager
+def collector_on_young_objects() -> Iterator[None]:
+    """Let the collector run as usual during the block, but over the objects made in it only: everything that
+    exists when the block starts is frozen (``gc.freeze``: the collector no longer walks it) and unfrozen
+    after. For a long loop that keeps a large, lasting set of objects (the generator's staff members and
+    entities) while it makes and drops many small ones in reference cycles (factory_boy's builders): they are
+    freed in frequent small collections of the youngest generation while they are still in the CPU's cache,
+    instead of in one walk over a whole chunk's objects."""
+    was_enabled = gc.isenabled()
+    gc.freeze()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not was_enabled:
+            gc.disable()
+        gc.unfreeze()

@@ -20,7 +20,6 @@ staff are absent four weeks or more without a trajectory (the worklist's "Afwezi
 
 from __future__ import annotations
 
-import gc
 import random
 import time
 from collections import Counter
@@ -31,7 +30,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from entiteiten.models import Entiteit, Gebruiker
-from reintegratie.memory import collector_paused
+from reintegratie.memory import collector_on_young_objects, collector_paused
 
 from .. import absences, monitoring
 from ..evaluation import refresh_summaries
@@ -169,14 +168,14 @@ def laad(
         def schrijf():
             nonlocal rows
             rows += b.schrijf()
-            gc.collect(1)  # the chunk's young objects, now written (reintegratie.memory)
 
-        if omvang.dekkend:
-            b.scenario_trajecten(omvang.trajecten, schrijf)
-        else:
-            b.verdeelde_trajecten(omvang.trajecten, schrijf, say)
-        b.afwezig_zonder_traject(omvang.afwezig_zonder_traject)
-        schrijf()
+        with collector_on_young_objects():
+            if omvang.dekkend:
+                b.scenario_trajecten(omvang.trajecten, schrijf)
+            else:
+                b.verdeelde_trajecten(omvang.trajecten, schrijf, say)
+            b.afwezig_zonder_traject(omvang.afwezig_zonder_traject)
+            schrijf()
         b.sluit_import()
     t_loaded = time.perf_counter()
     result = Resultaat(

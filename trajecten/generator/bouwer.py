@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from itertools import accumulate
+from operator import attrgetter
 
 from django.db import connection
 from django.db.models import Model
@@ -142,23 +143,29 @@ def kopieer(model: type[Model], objs: list) -> None:
             obj.pk = pk
             obj._state.adding, obj._state.db = False, connection.alias
 
-        def getter(field):
-            if field.is_relation:  # the related object may have got its key after the assignment
-
-                def related(obj, field=field):
-                    rel = field.get_cached_value(obj, None)
-                    return rel.pk if rel is not None else getattr(obj, field.attname)
-
-                return related
-            if field.get_internal_type() in COPY_AS_IS:
-                return lambda obj, name=field.attname: getattr(obj, name)
-            return lambda obj, field=field: field.get_db_prep_save(getattr(obj, field.attname), connection)
-
-        getters = [getter(field) for field in fields]
+        # One C-level getter for every column's attribute (a relation's ``<name>_id``), then the relations whose
+        # related object got its key after the assignment, and the few values that need converting.
+        values = attrgetter(*(field.attname for field in fields))
+        if len(fields) == 1:
+            values = (lambda get: lambda obj: (get(obj),))(values)
+        relations = [(i, field.cache_name) for i, field in enumerate(fields) if field.is_relation]
+        converted = [
+            (i, field)
+            for i, field in enumerate(fields)
+            if not field.is_relation and field.get_internal_type() not in COPY_AS_IS
+        ]
         columns = ", ".join(qn(field.column) for field in fields)
         with cur.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objs:
-                copy.write_row([g(obj) for g in getters])
+                row = list(values(obj))
+                cache = obj._state.fields_cache
+                for i, name in relations:
+                    rel = cache.get(name)
+                    if rel is not None:
+                        row[i] = rel.pk
+                for i, field in converted:
+                    row[i] = field.get_db_prep_save(row[i], connection)
+                copy.write_row(row)
 
 
 class Bouwer:
