@@ -114,7 +114,7 @@ def report_content(report: Report, entiteit: Entiteit | None, previous: Report |
     prev_f = hidden_before = None
     if previous is not None:
         prev_f = figures_of(previous, entiteit)
-        hidden_before = hidden_counts(tables_for(previous, entiteit))
+        hidden_before = hidden_counts(tables_for(previous, entiteit, curves=False))
     inds = indicators(f, prev_f, hidden_counts(tables), hidden_before)
     prev_label = previous.periode.label if previous is not None else None
     findings = key_findings(

@@ -153,7 +153,7 @@ def refresh_year_figures(years: list[int] | None = None) -> list[int]:
         # the VO-wide disclosure control takes seconds at VO scale: solve it now, so the dashboard's
         # first visitor finds it in the cache (rapportering.disclosure caches it by the figures): the
         # dashboard's whole content, with the stored year before that it shows for comparison (its tables
-        # and curve tables are protected too)
+        # are protected too; its curves are not shown)
         last_year = fg.Periode.year(year - 1)
         before = (
             Cijferset.objects.filter(periode_start=last_year.start, periode_eind=last_year.end)

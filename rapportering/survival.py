@@ -63,14 +63,20 @@ def absences_of(ids, today: date | None = None) -> dict[int, tuple[date, date | 
         eerste_dag__lte=OuterRef("d0"),
     ).filter(Q(laatste_dag__isnull=True) | Q(laatste_dag__gte=OuterRef("d0")))
     covering = covering.order_by("-eerste_dag")
+    # (those without a covering absence are left out here, not by a filter on the annotation: PostgreSQL
+    # would run the subquery a third time for it; and no ordering: Traject's default one sorted them all)
     rows = (
         Traject.objects.filter(pk__in=ids, d0__isnull=False)
         .annotate(a_start=Subquery(covering.values("eerste_dag")[:1]))
         .annotate(a_end=Subquery(covering.values("laatste_dag")[:1]))
-        .filter(a_start__isnull=False)
+        .order_by()
         .values_list("pk", "a_start", "a_end")
     )
-    return {pk: (start, end if end is None or end < today else None) for pk, start, end in rows}
+    return {
+        pk: (start, end if end is None or end < today else None)
+        for pk, start, end in rows
+        if start is not None
+    }
 
 
 @dataclass(frozen=True)
@@ -121,18 +127,48 @@ def spell_of(d: fg.ReportDossier, periode: fg.Periode, early_contact: bool) -> S
 
 
 def groups_of(spells: list[Spell]) -> dict[str, list[Spell]]:
-    out: dict[str, list[Spell]] = {
-        "alle": spells,
-        "gesprek_6w": [s for s in spells if s.early_contact],
-        "gesprek_later": [s for s in spells if not s.early_contact],
-        "met_maatregelen": [s for s in spells if s.kinds],
-        "zonder_maatregelen": [s for s in spells if not s.kinds],
-        "informeel": [s for s in spells if s.soort == Traject.Soort.INFORMEEL],
-        "formeel": [s for s in spells if s.soort == Traject.Soort.FORMEEL],
+    """The groups of the curve tables, as lists (``summarise`` selects the same ones with ``_masks``)."""
+    return {
+        key: [s for s, keep in zip(spells, mask, strict=True) if keep] for key, mask in _masks(spells).items()
     }
-    for kind in Maatregel.Soort.values:
-        out[f"maatregel_{kind}"] = [s for s in spells if kind in s.kinds]
+
+
+def _masks(spells: list[Spell]) -> dict:
+    """Which spells belong to each group (a boolean array per group, in the order of the tables)."""
+    import numpy as np
+
+    n = len(spells)
+    early = np.fromiter((s.early_contact for s in spells), dtype=bool, count=n)
+    with_measures = np.fromiter((bool(s.kinds) for s in spells), dtype=bool, count=n)
+    informal = np.fromiter((s.soort == Traject.Soort.INFORMEEL for s in spells), dtype=bool, count=n)
+    formal = np.fromiter((s.soort == Traject.Soort.FORMEEL for s in spells), dtype=bool, count=n)
+    per_kind = {kind: np.zeros(n, dtype=bool) for kind in Maatregel.Soort.values}
+    for i, s in enumerate(spells):
+        for kind in s.kinds:
+            per_kind[kind][i] = True
+    out = {
+        "alle": np.ones(n, dtype=bool),
+        "gesprek_6w": early,
+        "gesprek_later": ~early,
+        "met_maatregelen": with_measures,
+        "zonder_maatregelen": ~with_measures,
+        "informeel": informal,
+        "formeel": formal,
+    }
+    out.update((f"maatregel_{kind}", mask) for kind, mask in per_kind.items())
     return out
+
+
+def _arrays(spells: list[Spell]):
+    """(days, returned, person) of the spells as arrays."""
+    import numpy as np
+
+    n = len(spells)
+    return (
+        np.fromiter((s.days for s in spells), dtype=np.int64, count=n),
+        np.fromiter((s.returned for s in spells), dtype=bool, count=n),
+        np.fromiter((s.person for s in spells), dtype=np.int64, count=n),
+    )
 
 
 def persons(spells: list[Spell]) -> int:
@@ -146,15 +182,20 @@ def fit(spells: list[Spell]) -> dict:
     longest follow-up); the numbers still absent and followed (at risk) then; the curve as the share
     returned each week (stored as its steps: [week, share] where it changes, and the number of weeks;
     ``weekly`` unfolds it). A group under the threshold keeps only its size."""
-    out = {"personen": persons(spells), "trajecten": len(spells)}
+    return _fit(*_arrays(spells))
+
+
+def _fit(days, returned, person) -> dict:
+    """``fit`` of a group given as arrays (``_arrays``)."""
+    import numpy as np
+
+    out = {"personen": int(np.unique(person).size), "trajecten": int(days.size)}
     if out["personen"] < fg.threshold():
         return out
-    import numpy as np
     from lifelines import KaplanMeierFitter
     from lifelines.utils import median_survival_times
 
-    days = np.fromiter((s.days for s in spells), dtype=np.int64, count=len(spells))
-    kmf = KaplanMeierFitter().fit(days, [s.returned for s in spells])
+    kmf = KaplanMeierFitter().fit(days, returned)
     longest = int(days.max())
 
     def finite(x) -> float | None:
@@ -222,18 +263,24 @@ def group(data: dict, key: str) -> dict:
 
 def summarise(spells: list[Spell]) -> dict:
     """The curves of one group of trajectories (an entity, a domain, the VO): ``Figures.survival``."""
-    groups = groups_of(spells)
+    days, returned, person = _arrays(spells)
+    masks = _masks(spells)
     # an empty group is left out of the stored figures (``group`` gives it back)
     out = {
-        "groepen": {key: fit(group) for key, group in groups.items() if group},
+        "groepen": {
+            key: _fit(days[mask], returned[mask], person[mask]) for key, mask in masks.items() if mask.any()
+        },
         "bronnen": {
             AFWEZIGHEID: sum(s.source == AFWEZIGHEID for s in spells),
             DOSSIER: sum(s.source == DOSSIER for s in spells),
         },
     }
-    early, late = groups["gesprek_6w"], groups["gesprek_later"]
-    if min(persons(early), persons(late)) >= fg.threshold():
-        out["logrank_gesprek"] = logrank(early, late)
+    early, late = masks["gesprek_6w"], masks["gesprek_later"]
+    if min(len(set(person[early].tolist())), len(set(person[late].tolist()))) >= fg.threshold():
+        from lifelines.statistics import logrank_test
+
+        result = logrank_test(days[early], days[late], returned[early], returned[late])
+        out["logrank_gesprek"] = {"p": float(result.p_value), "chi2": float(result.test_statistic)}
     return out
 
 

@@ -494,12 +494,14 @@ def entity_table(report: Report, prot: dc.Protection | None = None) -> Table:
     )
 
 
-def tables_for(report: Report, entiteit: Entiteit | None) -> list[Table]:
-    """An entity's (EOC) tables, or the VO-wide (HOC) tables when ``entiteit`` is None."""
+def tables_for(report: Report, entiteit: Entiteit | None, curves: bool = True) -> list[Table]:
+    """An entity's (EOC) tables, or the VO-wide (HOC) tables when ``entiteit`` is None; ``curves=False``
+    leaves the return-to-work curves out (they have a protection of their own, so the other tables are the
+    same without them): what the comparison with the year before reads, without fitting that year's curves."""
     from .survival import with_curves
 
     tables = report_tables(report.per_entity[entiteit.pk]) if entiteit else hoc_tables(report)
-    return with_curves(tables, report, entiteit)
+    return with_curves(tables, report, entiteit) if curves else tables
 
 
 def hoc_tables(report: Report) -> list[Table]:
