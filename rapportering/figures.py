@@ -22,6 +22,7 @@ import statistics
 from collections import Counter, namedtuple
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db.models import Q
@@ -29,6 +30,7 @@ from django.utils import timezone
 
 from entiteiten.models import Entiteit
 from reintegratie.memory import collector_paused
+from reintegratie.parallel import side_by_side
 from trajecten import deadlines as dl
 from trajecten.evaluation import FORMEEL_COLUMNS, FormeelRow, MaatregelRow
 from trajecten.facts import Dossier, Plan, facts_from
@@ -425,10 +427,14 @@ def build_many(
         entities = (
             entiteiten if entiteiten is not None else list(Entiteit.objects.order_by("beleidsdomein", "naam"))
         )
-        reports = [
-            _report(p, [d for d in dossiers if _active(d.traject, p)], entities, generated_on)
-            for p in periodes
-        ]
+        # each period's figures in its own process when there is much to judge (reintegratie.parallel)
+        reports = side_by_side(
+            [
+                partial(_report, p, [d for d in dossiers if _active(d.traject, p)], entities, generated_on)
+                for p in periodes
+            ],
+            parallel=0 < settings.REPORT_PARALLEL_FROM <= len(dossiers),
+        )
         del dossiers  # freed now, so the collection at the block's end walks only what the reports keep
     return reports
 

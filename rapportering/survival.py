@@ -26,8 +26,8 @@ and the dashboard does not fit anything.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
@@ -79,9 +79,9 @@ def absences_of(ids, today: date | None = None) -> dict[int, tuple[date, date | 
     }
 
 
-@dataclass(frozen=True)
-class Spell:
-    """One trajectory's absence as the curves read it."""
+class Spell(NamedTuple):
+    """One trajectory's absence as the curves read it (a named tuple: made for every active trajectory of
+    a year, and sent between processes, ``reintegratie.parallel``)."""
 
     days: int  # to the return (event), or the days it is known to have lasted (censored)
     returned: bool

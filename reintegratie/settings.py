@@ -285,6 +285,9 @@ FORMEEL_VERPLICHT_VANAF = date.fromisoformat(_verplicht) if _verplicht else None
 
 # Aggregated reports: cells with fewer persons than this are shown as "<N".
 REPORT_MIN_CELL = env.int("REPORT_MIN_CELL", default=5)
+# Reports of several periods at once (a year and the year before) from this many trajectories on: each
+# period's figures in its own process, side by side on the CPUs (reintegratie.parallel; 0: never).
+REPORT_PARALLEL_FROM = env.int("REPORT_PARALLEL_FROM", default=20000)
 
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND",

@@ -1148,3 +1148,19 @@ def test_total_and_domains_merged_from_the_entities_equal_a_tally_of_every_traje
     for domain, ent in (("Omgeving", entiteit_b), (entiteit_a.beleidsdomein, entiteit_a)):
         own = fg.aggregate([m for m in metrics if m.entiteit_id == ent.pk])
         assert fg.figures_to_dict(report.per_domain[domain]) == fg.figures_to_dict(own)
+
+
+def test_two_years_side_by_side_in_two_processes_give_the_figures_of_one_process(world, settings, caplog):
+    """build_many computes the year before in a forked process from REPORT_PARALLEL_FROM trajectories
+    (reintegratie.parallel): the same figures, curves and entities as computed in one process."""
+    years = [P2025, Periode.year(2024)]
+    settings.REPORT_PARALLEL_FROM = 0  # never
+    alone = fg.build_many(years, generated_on=date(2026, 1, 15))
+    settings.REPORT_PARALLEL_FROM = 1
+    side_by_side = fg.build_many(years, generated_on=date(2026, 1, 15))
+    assert alone[0].total.started["totaal"] > 0 and alone[1].total.active["totaal"] > 0
+    for one, other in zip(alone, side_by_side, strict=True):
+        assert fg.report_to_dict(other) == fg.report_to_dict(one)
+        assert [e.pk for e in other.entities] == [e.pk for e in one.entities]
+        assert sorted(other.total.spells) == sorted(one.total.spells)
+    assert "computed here instead" not in caplog.text  # the child did compute the year before
