@@ -237,6 +237,9 @@ class Traject(models.Model):
             ],
             # "Alleen met overschreden termijn": eerstvolgende_termijn < today (the index above) OR this.
             models.Index(fields=["formeel_verplicht_vanaf"], name="traject_open_formeel", condition=OPEN),
+            # The entity's list filtered on a rare kind (formal 4 %, preventive 6 %): its rows at once, instead
+            # of walking the entity's list in order past every other kind (6.5 -> 1.8 ms at 1,000,000).
+            models.Index(fields=["entiteit", "soort"], name="traject_open_entiteit_soort", condition=OPEN),
         ]
         constraints = [
             models.CheckConstraint(

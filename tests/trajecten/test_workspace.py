@@ -264,7 +264,10 @@ def add_closed_history(template: m.Traject, n: int) -> None:
 
 
 @pytest.mark.parametrize("who", ["ago", "coach_a"])
-@pytest.mark.parametrize("params", [{}, {"wie": "alle"}, {"te_laat": "on"}, {"soort": "informeel"}])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"wie": "alle"}, {"te_laat": "on"}, {"soort": "informeel"}, {"wie": "alle", "soort": "formeel"}],
+)
 def test_worklist_queries_read_the_partial_indexes_of_open_trajectories(
     client, request, entiteit_a, coach_a, who, params
 ):
@@ -273,6 +276,7 @@ def test_worklist_queries_read_the_partial_indexes_of_open_trajectories(
     through indexes with that predicate (the worklist's, or the unique one of one open per staff member)."""
     for _ in range(3):
         make(entiteit_a, coach=coach_a, d0=TODAY - timedelta(days=70))
+    make(entiteit_a, coach=coach_a, d0=TODAY - timedelta(days=70), soort=m.Traject.Soort.FORMEEL)
     add_closed_history(make(entiteit_a, coach=coach_a, **CLOSED), 3000)
     client.force_login(request.getfixturevalue(who))
     with CaptureQueriesContext(connection) as ctx:
