@@ -38,6 +38,7 @@ def side_by_side(calls: list[Callable[[], T]], parallel: bool = True) -> list[T]
             status = 0
             try:
                 os.close(read_end)
+                _no_database()
                 try:
                     data = pickle.dumps((True, call()), protocol=pickle.HIGHEST_PROTOCOL)
                 except BaseException as exc:  # noqa: BLE001 - any failure is reported to the parent
@@ -68,6 +69,19 @@ def side_by_side(calls: list[Callable[[], T]], parallel: bool = True) -> list[T]
             value = call()
         results.append(value)
     return results
+
+
+def _no_database() -> None:
+    """In a child: any use of a database connection fails (and the parent computes the call itself) instead
+    of talking over the parent's socket, or opening a connection outside the parent's transaction."""
+    from django.db import connections
+
+    def forbidden(*args, **kwargs):
+        raise RuntimeError("no database access in a child process (reintegratie.parallel)")
+
+    for conn in connections.all():
+        conn.ensure_connection = forbidden
+        conn.connect = forbidden
 
 
 def _read_all(fd: int) -> bytes:

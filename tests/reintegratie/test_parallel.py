@@ -1,5 +1,7 @@
 import os
 
+import pytest
+
 from reintegratie.parallel import side_by_side
 
 
@@ -45,3 +47,15 @@ def test_a_child_that_dies_without_a_result_is_computed_here_instead():
 def test_without_parallel_everything_runs_here():
     here = os.getpid()
     assert side_by_side([os.getpid, os.getpid], parallel=False) == [here, here]
+
+
+@pytest.mark.django_db
+def test_a_child_cannot_use_the_database_so_the_parent_computes_what_needs_it(caplog):
+    from entiteiten.models import Entiteit
+    from tests.factories import EntiteitFactory
+
+    EntiteitFactory()  # in this test's transaction: a new connection in the child would not see it
+
+    assert side_by_side([lambda: 0, Entiteit.objects.count]) == [0, 1]
+    assert "no database access in a child process" in caplog.text
+    assert Entiteit.objects.count() == 1  # the parent's connection is intact
