@@ -126,13 +126,6 @@ def spell_of(d: fg.ReportDossier, periode: fg.Periode, early_contact: bool) -> S
 # --- estimation -------------------------------------------------------------------------------------
 
 
-def groups_of(spells: list[Spell]) -> dict[str, list[Spell]]:
-    """The groups of the curve tables, as lists (``summarise`` selects the same ones with ``_masks``)."""
-    return {
-        key: [s for s, keep in zip(spells, mask, strict=True) if keep] for key, mask in _masks(spells).items()
-    }
-
-
 def _masks(spells: list[Spell]) -> dict:
     """Which spells belong to each group (a boolean array per group, in the order of the tables)."""
     import numpy as np
@@ -171,8 +164,11 @@ def _arrays(spells: list[Spell]):
     )
 
 
-def persons(spells: list[Spell]) -> int:
-    return len({s.person for s in spells})
+def _persons(person) -> int:
+    """The number of different staff members in an array of ``Spell.person``."""
+    import numpy as np
+
+    return int(np.unique(person).size)
 
 
 def fit(spells: list[Spell]) -> dict:
@@ -187,9 +183,7 @@ def fit(spells: list[Spell]) -> dict:
 
 def _fit(days, returned, person) -> dict:
     """``fit`` of a group given as arrays (``_arrays``)."""
-    import numpy as np
-
-    out = {"personen": int(np.unique(person).size), "trajecten": int(days.size)}
+    out = {"personen": _persons(person), "trajecten": int(days.size)}
     if out["personen"] < fg.threshold():
         return out
     from lifelines import KaplanMeierFitter
@@ -235,11 +229,15 @@ def weekly(result: dict) -> tuple[float, ...]:
 
 
 def logrank(a: list[Spell], b: list[Spell]) -> dict:
+    (days_a, returned_a, _), (days_b, returned_b, _) = _arrays(a), _arrays(b)
+    return _logrank((days_a, days_b), (returned_a, returned_b))
+
+
+def _logrank(days, returned) -> dict:
+    """The log-rank test of two groups given as pairs of arrays (``days``, ``returned``: (a, b) each)."""
     from lifelines.statistics import logrank_test
 
-    result = logrank_test(
-        [s.days for s in a], [s.days for s in b], [s.returned for s in a], [s.returned for s in b]
-    )
+    result = logrank_test(days[0], days[1], returned[0], returned[1])
     return {"p": float(result.p_value), "chi2": float(result.test_statistic)}
 
 
@@ -276,11 +274,8 @@ def summarise(spells: list[Spell]) -> dict:
         },
     }
     early, late = masks["gesprek_6w"], masks["gesprek_later"]
-    if min(len(set(person[early].tolist())), len(set(person[late].tolist()))) >= fg.threshold():
-        from lifelines.statistics import logrank_test
-
-        result = logrank_test(days[early], days[late], returned[early], returned[late])
-        out["logrank_gesprek"] = {"p": float(result.p_value), "chi2": float(result.test_statistic)}
+    if min(_persons(person[early]), _persons(person[late])) >= fg.threshold():
+        out["logrank_gesprek"] = _logrank((days[early], days[late]), (returned[early], returned[late]))
     return out
 
 

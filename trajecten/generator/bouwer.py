@@ -145,9 +145,8 @@ def kopieer(model: type[Model], objs: list) -> None:
 
         # One C-level getter for every column's attribute (a relation's ``<name>_id``), then the relations whose
         # related object got its key after the assignment, and the few values that need converting.
-        values = attrgetter(*(field.attname for field in fields))
-        if len(fields) == 1:
-            values = (lambda get: lambda obj: (get(obj),))(values)
+        names = [field.attname for field in fields]
+        values = attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
         relations = [(i, field.cache_name) for i, field in enumerate(fields) if field.is_relation]
         converted = [
             (i, field)
