@@ -9,10 +9,12 @@ date give the same rows. The size (``Omvang``) says what to make:
   history rows marked "demodata (seed_demo)"; afterwards the deadline job runs once (signals, no e-mails).
 - ``vo(n)``: the large case at the scale of the Flemish government. 120 entities in the 11 policy domains
   with skewed sizes, 30,000 staff members and ``n`` trajectories drawn from the VO-wide distribution
-  (``verdeling``); no history rows; afterwards the stored deadline summaries of the open trajectories.
+  (``verdeling``); no history rows; afterwards the stored deadline summaries of the open trajectories. Built
+  in two lanes side by side (``lanes``: the entities split over two processes, each with random streams and
+  primary keys of its own), so the same seed gives the same rows however the lanes run.
 
 Both go through the same builder (``bouwer.Bouwer``): objects are built with the factories
-(``trajecten.factories``, ``.build()``) and written per chunk with ``bulk_create``. Both also get absence
+(``trajecten.factories``, ``.build()``) and written per chunk with ``bulk_create`` (PostgreSQL: ``COPY``). Both also get absence
 periods from the personnel system (one ``AfwezigheidImport``): most staff members with a trajectory are
 absent from D0 to their return, a few from another first day (their dossier notes the difference), and some
 staff are absent four weeks or more without a trajectory (the worklist's "Afwezig zonder traject").
@@ -52,6 +54,7 @@ from ..models import (
     Traject,
     Verlenging,
 )
+from . import lanes
 from .bouwer import Bouwer, eigen_tijdstempels
 from .gegevens import BELEIDSDOMEINEN, DEMO_ENTITEITEN, vo_entiteiten
 from .scenarios import Scenarios
@@ -78,6 +81,7 @@ class Omvang:
     termijnbewaking: bool  # run the deadline job afterwards (signals); else only the stored summaries
     wachtwoord: str  # of every user (hashed once)
     afwezig_zonder_traject: int  # staff absent 4+ weeks without a trajectory (and as many shorter)
+    banen: int = 1  # lanes built side by side (``lanes``; the recipe of the distribution only)
 
 
 def demo(trajecten: int = 300) -> Omvang:
@@ -96,6 +100,7 @@ def vo(trajecten: int = 100_000, entiteiten: int = 120, personeelsleden: int = 3
         False,
         VO_WACHTWOORD,
         max(1, personeelsleden // 300),
+        lanes.LANES,
     )
 
 
@@ -150,7 +155,7 @@ def laad(
     specs = DEMO_ENTITEITEN if omvang.entiteiten is None else vo_entiteiten(omvang.entiteiten, rng)
     t_start = time.perf_counter()
     b = Generator(rng, ref, omvang.historiek)
-    with transaction.atomic(), eigen_tijdstempels(), collector_paused():
+    with eigen_tijdstempels(), collector_paused():
         b.basis(
             specs,
             omvang.personeelsleden,
@@ -158,24 +163,30 @@ def laad(
             omvang.ago,
             make_password(omvang.wachtwoord),
         )
-        b.schrijf_basis()
         if say:
             say(
                 f"base data: {len(b.entiteiten)} entities, {len(b.gebruikers)} users, {len(b.personeel)} staff"
             )
-        rows = 0
+        if omvang.banen > 1:
+            slots = b.slots(omvang.trajecten)
+            zonder = b.zonder_traject_codes(omvang.afwezig_zonder_traject)
+            rows = lanes.load(b, slots, zonder, seed, omvang.banen, say)
+        else:
+            with transaction.atomic():
+                b.schrijf_basis()
+                rows = 0
 
-        def schrijf():
-            nonlocal rows
-            rows += b.schrijf()
+                def schrijf():
+                    nonlocal rows
+                    rows += b.schrijf()
 
-        with collector_on_young_objects():
-            if omvang.dekkend:
-                b.scenario_trajecten(omvang.trajecten, schrijf)
-            else:
-                b.verdeelde_trajecten(omvang.trajecten, schrijf, say)
-            b.afwezig_zonder_traject(omvang.afwezig_zonder_traject)
-            schrijf()
+                with collector_on_young_objects():
+                    if omvang.dekkend:
+                        b.scenario_trajecten(omvang.trajecten, schrijf)
+                    else:
+                        b.verdeelde_trajecten(omvang.trajecten, schrijf, say)
+                    b.afwezig_zonder_traject(b.zonder_traject_codes(omvang.afwezig_zonder_traject))
+                    schrijf()
         b.sluit_import()
     t_loaded = time.perf_counter()
     result = Resultaat(
@@ -183,7 +194,7 @@ def laad(
         stats=b.stats,
         per_soort_status=b.per_soort_status,
         per_scenario=b.per_scenario,
-        rows=rows + b.counts["entiteiten"] + b.counts["gebruikers"],
+        rows=rows + b.counts["entiteiten"] + b.counts["gebruikers"] + b.basis_personeel,
     )
     with transaction.atomic():
         if omvang.termijnbewaking:

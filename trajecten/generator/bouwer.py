@@ -7,6 +7,7 @@ memory with the factories (``trajecten.factories``, ``.build()``) and written pe
 
 from __future__ import annotations
 
+import copy
 import random
 from bisect import bisect
 from collections import Counter, defaultdict
@@ -127,19 +128,42 @@ COPY_AS_IS = {
 }  # fmt: skip
 
 
-def kopieer(model: type[Model], objs: list) -> None:
+class Sleutels:
+    """Primary keys of one lane of several (``lanes``) without asking the database: lane ``w`` of ``n`` gives
+    the keys ``start + w``, ``start + w + n``, ... per model, so that lanes that load side by side never give
+    the same key and the keys do not depend on which lane wrote first (the same seed gives the same rows).
+    ``start`` per model is the sequence's next value when the lanes begin; afterwards the sequences are set past
+    the largest key (``lanes.sequences_past_keys``)."""
+
+    def __init__(self, start: dict[str, int], lane: int, lanes: int):
+        self.start, self.lane, self.lanes = start, lane, lanes
+        self.used: Counter = Counter()
+
+    def __call__(self, model: type[Model], n: int) -> range:
+        table = model._meta.db_table
+        first = self.used[table]
+        self.used[table] = first + n
+        begin = self.start[table] + self.lane + first * self.lanes
+        return range(begin, begin + n * self.lanes, self.lanes)
+
+
+def kopieer(model: type[Model], objs: list, sleutels: Sleutels | None = None) -> None:
     """``bulk_create`` for PostgreSQL through COPY, several times faster for large loads: primary keys come from
-    the table's sequence first (so the objects refer to each other as after ``bulk_create``), then the rows
-    are streamed. Without signals or history rows, as ``bulk_create``."""
+    the table's sequence first (or from ``sleutels``; so the objects refer to each other as after
+    ``bulk_create``), then the rows are streamed. Without signals or history rows, as ``bulk_create``."""
     meta = model._meta
     fields = meta.concrete_fields
     qn = connection.ops.quote_name
     with connection.cursor() as cur:
-        cur.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objs)],
-        )
-        for obj, (pk,) in zip(objs, cur.fetchall(), strict=True):
+        if sleutels is not None:
+            keys = sleutels(model, len(objs))
+        else:
+            cur.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(objs)],
+            )
+            keys = [pk for (pk,) in cur.fetchall()]
+        for obj, pk in zip(objs, keys, strict=True):
             obj.pk = pk
             obj._state.adding, obj._state.db = False, connection.alias
 
@@ -195,7 +219,28 @@ class Bouwer:
         self.actor_i = 0
         self.maatregel_i = 0
         self.scenario = ""
+        self.lane = 0  # of ``lanes``
+        self.stap = 1  # new staff numbers: ``nummer + stap``, ... (lanes interleave theirs)
+        self.sleutels: Sleutels | None = None  # primary keys of a lane (None: from the sequences)
         self.nieuw_deel()
+
+    def baan(self, lane: int, lanes: int, seed: int, sleutels: Sleutels | None) -> Bouwer:
+        """A builder for lane ``lane`` of ``lanes`` (``lanes``): the base data shared, its own random streams
+        (from the seed and the lane), staff numbers, keys, counters and what it has given out per entity.
+        Lanes take disjoint sets of entities, so what is kept per entity (the staff given a trajectory, the
+        absence periods per staff member) never crosses lanes."""
+        b = copy.copy(self)
+        b.rng = random.Random(f"{seed}/{lane}/{lanes}")
+        b.rng2 = random.Random(b.rng.random())
+        b.pool = {code: list(staff) for code, staff in self.pool.items()}
+        b.volgende, b.perioden = Counter(self.volgende), defaultdict(list)
+        b.counts, b.stats, b.per_soort_status = Counter(), Counter(), Counter()
+        b.per_scenario, b.teller = Counter(), Counter()
+        b.actor_i = b.maatregel_i = 0
+        b.lane, b.nummer, b.stap = lane, self.nummer + lane + 1 - lanes, lanes
+        b.sleutels = sleutels
+        b.nieuw_deel()
+        return b
 
     def nieuw_deel(self) -> None:
         self.personeel: list = []
@@ -308,7 +353,7 @@ class Bouwer:
         )
 
     def nieuw_personeelslid(self, code: str) -> Personeelslid:
-        self.nummer += 1
+        self.nummer += self.stap
         voornaam, achternaam = self.naam()
         spec = self.specs[code]
         return self.bouw(
@@ -629,11 +674,17 @@ class Bouwer:
             if self.afwezigheid(t.personeelslid, eerste, laatste):
                 self.stats["afwezigheid_met_traject"] += 1
 
-    def afwezig_zonder_traject(self, n: int) -> None:
-        """``n`` staff absent four weeks or more without a trajectory (the worklist's "Afwezig zonder traject"),
-        and as many absent for a shorter time (not yet shown there)."""
-        for i in range(n):
-            code = self.codes[i % len(self.codes)] if n <= len(self.codes) else self.kies(self.rng)
+    def zonder_traject_codes(self, n: int) -> list[str]:
+        """The entities of ``n`` staff members absent without a trajectory: every entity once while ``n`` is
+        at most their number, else drawn by weight."""
+        if n <= len(self.codes):
+            return [self.codes[i % len(self.codes)] for i in range(n)]
+        return [self.kies(self.rng) for _ in range(n)]
+
+    def afwezig_zonder_traject(self, codes: list[str]) -> None:
+        """A staff member per code absent four weeks or more without a trajectory (the worklist's "Afwezig
+        zonder traject"), and one absent for a shorter time (not yet shown there)."""
+        for code in codes:
             for sleutel, (lo, hi) in (("afwezig_zonder_traject", (28, 180)), ("afwezig_korter", (1, 20))):
                 if self.afwezigheid(
                     self.persoon(code), self.geleden(lo, hi), None
@@ -657,7 +708,7 @@ class Bouwer:
                 else None,
             )
         elif connection.vendor == "postgresql":
-            kopieer(model, objs)
+            kopieer(model, objs, self.sleutels)
         else:
             model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
         self.counts[model.__name__] += len(objs)
@@ -684,7 +735,7 @@ class Bouwer:
                 obj.geregistreerd_op = self.stempel(getattr(obj, veld), 12)
 
     def schrijf_basis(self) -> None:
-        """Entities, users (a kept superuser with a demo name gets the demo state), the absence import."""
+        """Entities, users (a kept superuser with a demo name gets the demo state), staff, the absence import."""
         self._bulk(Entiteit, list(self.entiteiten.values()))
         self.counts["entiteiten"] = len(self.entiteiten)
         bestaand = {
@@ -696,8 +747,13 @@ class Bouwer:
                 oud = bestaand[g.username]
                 g.pk, g.date_joined = oud.pk, oud.date_joined
                 g.save()
-        self._bulk(Gebruiker, [g for g in self.gebruikers if g.username not in bestaand])
+        self.nieuwe_gebruikers = [g for g in self.gebruikers if g.username not in bestaand]
+        self._bulk(Gebruiker, self.nieuwe_gebruikers)
         self.counts["gebruikers"] = len(self.gebruikers)
+        # The staff known so far (every entity's pool), before the trajectories that refer to them.
+        self.basis_personeel = self._bulk(Personeelslid, self.personeel)
+        self.counts["personeelsleden"] += len(self.personeel)
+        self.personeel = []
         # One full export of the personnel system, read by AgO on the reference date without refused lines.
         self.afwezigheid_import = f.AfwezigheidImportFactory.create(
             status=AfwezigheidImport.Status.KLAAR,

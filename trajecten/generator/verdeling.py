@@ -88,7 +88,10 @@ class Verdeling:
     """Mixin of ``Bouwer``: trajectories drawn from the distribution."""
 
     def verdeelde_trajecten(self, n: int, schrijf, say=None) -> None:
-        slots = self.slots(n)
+        self.bouw_slots(self.slots(n), schrijf, say)
+
+    def bouw_slots(self, slots: list[Slot], schrijf, say=None) -> None:
+        """Build the trajectories of ``slots`` in their order, writing every ``CHUNK``."""
         for i, slot in enumerate(slots, start=1):
             if slot.kind in ("informeel", "overschrijdend"):
                 self.informal(slot)
