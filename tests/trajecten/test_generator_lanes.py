@@ -2,6 +2,7 @@
 exactly the rows it writes one lane after the other in one transaction, the sequences continue after its
 keys, and a lane that fails leaves the database as it was."""
 
+import asyncio
 from datetime import date
 
 import pytest
@@ -59,6 +60,26 @@ def test_side_by_side_writes_the_same_rows_as_one_lane_after_the_other(monkeypat
     assert len(seen) == 2 and {r.pid for r in seen[1]} == {seen[0][0].pid}
     for model in lanes.LANE_MODELS:
         assert one_after_the_other[model.__name__] == side_by_side[model.__name__], model.__name__
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lanes_open_connections_of_their_own_whatever_they_inherit(monkeypatch):
+    """While an event loop runs in this thread (Playwright's sync API leaves one in the browser tests), Django
+    keeps its connections per context, and a forked child, where that loop does not run, sees the thread's
+    own wrapper, still connected: the lane must not talk over that socket."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    wipe()
+    connection.ensure_connection()  # this thread's connection, open
+    loop = asyncio.new_event_loop()
+    asyncio._set_running_loop(loop)  # from here on another connection (per context) for this process
+    try:
+        load()
+        assert m.Traject.objects.count() == N
+    finally:
+        connection.close()
+        asyncio._set_running_loop(None)
+        loop.close()
+    assert m.Traject.objects.count() == N  # the thread's own connection still works
 
 
 @pytest.mark.django_db(transaction=True)

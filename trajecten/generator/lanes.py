@@ -29,7 +29,7 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from entiteiten.models import Entiteit, Gebruiker
 from reintegratie.memory import collector_on_young_objects
@@ -264,6 +264,7 @@ def _child(there, builder: Bouwer, lane: Lane, say) -> None:
 
     try:
         try:
+            _own_connections()
             with transaction.atomic():
                 _check_foreign_keys_at_once()
                 there.send(("klaar", _run(builder, lane, say)))
@@ -277,6 +278,16 @@ def _child(there, builder: Bouwer, lane: Lane, say) -> None:
     finally:
         connection.close()
         there.close()
+
+
+def _own_connections() -> None:
+    """In a forked lane: fresh connection wrappers, so that it opens connections of its own. The parent closed
+    its connection before forking, but the wrappers this process sees need not be the ones the parent used:
+    Django keeps them per thread, or per context while an event loop runs (as Playwright's sync API leaves one
+    in the tests), and the loop does not run in a child. A wrapper inherited open would share the parent's
+    socket; it is dropped unused (psycopg never closes a connection that another process opened)."""
+    for alias in connections:
+        connections[alias] = connections.create_connection(alias)
 
 
 def _check_foreign_keys_at_once() -> None:
