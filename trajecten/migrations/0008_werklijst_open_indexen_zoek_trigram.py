@@ -10,15 +10,8 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations, models
 
+from trajecten.migration_operations import AddIndexOnPostgres
 
-class AddIndexOnPostgres(migrations.AddIndex):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):
