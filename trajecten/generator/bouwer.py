@@ -83,6 +83,25 @@ STEMPEL_DATUM = {
 }
 
 
+# The models a chunk writes (``Bouwer.schrijf``): the staff members it added, its trajectories and their parts.
+GESCHREVEN = (
+    Personeelslid,
+    Traject,
+    Aanmelding,
+    FormeelVerloop,
+    Gesprek,
+    Inschatting,
+    Stappenplan,
+    Maatregel,
+    Betrokkenheid,
+    Verlenging,
+    Herval,
+    Evaluatie,
+    Onderzoek,
+    Afwezigheid,
+)
+
+
 def dagen(n: int) -> timedelta:
     return timedelta(days=n)
 

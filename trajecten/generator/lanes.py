@@ -34,47 +34,15 @@ from django.db import connection, connections, transaction
 from entiteiten.models import Entiteit, Gebruiker
 from reintegratie.memory import collector_on_young_objects
 
-from ..models import (
-    Aanmelding,
-    Afwezigheid,
-    AfwezigheidImport,
-    Betrokkenheid,
-    Evaluatie,
-    FormeelVerloop,
-    Gesprek,
-    Herval,
-    Inschatting,
-    Maatregel,
-    Onderzoek,
-    Personeelslid,
-    Stappenplan,
-    Traject,
-    Verlenging,
-)
-from .bouwer import Bouwer, Sleutels
+from ..models import AfwezigheidImport, Personeelslid
+from .bouwer import GESCHREVEN, Bouwer, Sleutels
 from .verdeling import Slot
 
 log = logging.getLogger(__name__)
 
 LANES = 2
 
-# The models the lanes write (their keys come from ``Sleutels``).
-LANE_MODELS = (
-    Personeelslid,
-    Traject,
-    Aanmelding,
-    FormeelVerloop,
-    Gesprek,
-    Inschatting,
-    Stappenplan,
-    Maatregel,
-    Betrokkenheid,
-    Verlenging,
-    Herval,
-    Evaluatie,
-    Onderzoek,
-    Afwezigheid,
-)
+LANE_MODELS = GESCHREVEN  # the models the lanes write (their keys come from ``Sleutels``)
 
 
 @dataclass
