@@ -27,12 +27,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from entiteiten.models import Entiteit, Gebruiker
-from reintegratie.memory import collector_on_young_objects, collector_paused
+from reintegratie.memory import collector_paused
 
 from .. import absences, monitoring
 from ..evaluation import refresh_summaries
@@ -174,19 +175,11 @@ def laad(
         else:
             with transaction.atomic():
                 b.schrijf_basis()
-                rows = 0
-
-                def schrijf():
-                    nonlocal rows
-                    rows += b.schrijf()
-
-                with collector_on_young_objects():
-                    if omvang.dekkend:
-                        b.scenario_trajecten(omvang.trajecten, schrijf)
-                    else:
-                        b.verdeelde_trajecten(omvang.trajecten, schrijf, say)
-                    b.afwezig_zonder_traject(b.zonder_traject_codes(omvang.afwezig_zonder_traject))
-                    schrijf()
+                if omvang.dekkend:
+                    recept = partial(b.scenario_trajecten, omvang.trajecten)
+                else:
+                    recept = partial(b.verdeelde_trajecten, omvang.trajecten, say=say)
+                rows = b.bouw_en_schrijf(recept, b.zonder_traject_codes(omvang.afwezig_zonder_traject))
         b.sluit_import()
     t_loaded = time.perf_counter()
     result = Resultaat(

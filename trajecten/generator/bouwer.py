@@ -22,6 +22,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from entiteiten.models import Entiteit, Gebruiker
+from reintegratie.memory import collector_on_young_objects
 
 from .. import deadlines as dl
 from .. import factories as f
@@ -243,9 +244,10 @@ class Bouwer:
         self.sleutels: Sleutels | None = None  # primary keys of a lane (None: from the sequences)
         self.nieuw_deel()
 
-    def baan(self, lane: int, lanes: int, seed: int, sleutels: Sleutels | None) -> Bouwer:
+    def baan(self, lane: int, lanes: int, seed: int, start: dict[str, int] | None) -> Bouwer:
         """A builder for lane ``lane`` of ``lanes`` (``lanes``): the base data shared, its own random streams
-        (from the seed and the lane), staff numbers, keys, counters and what it has given out per entity.
+        (from the seed and the lane), staff numbers, keys (``Sleutels`` from ``start``; None: the database
+        gives them), counters and what it has given out per entity.
         Lanes take disjoint sets of entities, so what is kept per entity (the staff given a trajectory, the
         absence periods per staff member) never crosses lanes."""
         b = copy.copy(self)
@@ -257,7 +259,7 @@ class Bouwer:
         b.per_scenario, b.teller = Counter(), Counter()
         b.actor_i = b.maatregel_i = 0
         b.lane, b.nummer, b.stap = lane, self.nummer + lane + 1 - lanes, lanes
-        b.sleutels = sleutels
+        b.sleutels = Sleutels(start, lane, lanes) if start is not None else None
         b.nieuw_deel()
         return b
 
@@ -782,6 +784,22 @@ class Bouwer:
             aangemaakt_op=self.stempel(self.ref, 7),
             klaar_op=self.stempel(self.ref, 7),
         )
+
+    def bouw_en_schrijf(self, bouw, zonder_traject: list[str]) -> int:
+        """Build with ``bouw(schrijf)`` (a recipe that calls ``schrijf`` after every chunk), then the staff
+        absent without a trajectory of ``zonder_traject``, writing as it goes; returns the rows written. The
+        collector runs over the young objects only (``collector_on_young_objects``)."""
+        rows = 0
+
+        def schrijf():
+            nonlocal rows
+            rows += self.schrijf()
+
+        with collector_on_young_objects():
+            bouw(schrijf)
+            self.afwezig_zonder_traject(zonder_traject)
+            schrijf()
+        return rows
 
     def schrijf(self) -> int:
         """Write the chunk built so far; returns the number of rows written."""

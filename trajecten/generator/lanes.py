@@ -28,14 +28,14 @@ import os
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import connection, connections, transaction
 
 from entiteiten.models import Entiteit, Gebruiker
-from reintegratie.memory import collector_on_young_objects
 
 from ..models import AfwezigheidImport, Personeelslid
-from .bouwer import GESCHREVEN, Bouwer, Sleutels
+from .bouwer import GESCHREVEN, Bouwer
 from .verdeling import Slot
 
 log = logging.getLogger(__name__)
@@ -87,48 +87,36 @@ def load(b: Bouwer, slots: list[Slot], zonder_traject: list[str], seed: int, lan
     """Write the base data of ``b`` and build ``slots`` in ``lanes`` lanes; returns the rows the lanes wrote.
     The counters of ``b`` end up as if it had built everything itself."""
     plan = split(b.codes, slots, zonder_traject, lanes)
-    if connection.vendor != "postgresql":  # no COPY, keys from bulk_create: one after the other, as they are
-        with transaction.atomic():
-            b.schrijf_basis()
-            return _merge(b, [_run(b.baan(lane.number, lanes, seed, None), lane, say) for lane in plan])
-    if connection.in_atomic_block or not hasattr(os, "fork"):
-        with transaction.atomic():
-            b.schrijf_basis()
-            start = _key_starts()
-            results = [
-                _run(b.baan(lane.number, lanes, seed, Sleutels(start, lane.number, lanes)), lane, say)
-                for lane in plan
-            ]
-            sequences_past_keys()
-            return _merge(b, results)
+    postgres = connection.vendor == "postgresql"
+    in_process = not postgres or connection.in_atomic_block or not hasattr(os, "fork")
     with transaction.atomic():
         b.schrijf_basis()
-        start = _key_starts()
-    try:
-        results = _side_by_side(b, plan, seed, start, say)
-    except BaseException:
-        _remove_base(b)
-        raise
-    sequences_past_keys()
-    analyse()
+        start = (
+            _key_starts() if postgres else None
+        )  # elsewhere no COPY: bulk_create's keys, one lane after the other
+        if in_process:
+            results = [_run(b.baan(lane.number, lanes, seed, start), lane, say) for lane in plan]
+    if not in_process:
+        try:
+            results = _side_by_side(b, plan, seed, start, say)
+        except BaseException:
+            _remove_base(b)
+            raise
+    if postgres:
+        sequences_past_keys()
+        analyse()
     return _merge(b, results)
 
 
 def _run(lane_builder: Bouwer, lane: Lane, say=None) -> LaneResult:
     """Build and write one lane (in the caller's transaction)."""
-    rows = 0
-
-    def schrijf():
-        nonlocal rows
-        rows += lane_builder.schrijf()
 
     def say_lane(msg: str) -> None:
         say(f"lane {lane.number + 1}: {msg}")
 
-    with collector_on_young_objects():
-        lane_builder.bouw_slots(lane.slots, schrijf, say_lane if say else None)
-        lane_builder.afwezig_zonder_traject(lane.zonder_traject)
-        schrijf()
+    rows = lane_builder.bouw_en_schrijf(
+        partial(lane_builder.bouw_slots, lane.slots, say=say_lane if say else None), lane.zonder_traject
+    )
     return LaneResult(
         os.getpid(), rows, lane_builder.counts, lane_builder.stats, lane_builder.per_soort_status
     )
@@ -184,7 +172,7 @@ def _side_by_side(b: Bouwer, plan: list[Lane], seed: int, start: dict[str, int],
     children = []
     for lane in plan[1:]:
         here, there = context.Pipe()
-        builder = b.baan(lane.number, lanes, seed, Sleutels(start, lane.number, lanes))
+        builder = b.baan(lane.number, lanes, seed, start)
         process = context.Process(target=_child, args=(there, builder, lane, say), daemon=True)
         process.start()
         there.close()
@@ -192,7 +180,7 @@ def _side_by_side(b: Bouwer, plan: list[Lane], seed: int, start: dict[str, int],
     try:
         with transaction.atomic():
             _check_foreign_keys_at_once()
-            results = [_run(b.baan(0, lanes, seed, Sleutels(start, 0, lanes)), plan[0], say)]
+            results = [_run(b.baan(0, lanes, seed, start), plan[0], say)]
             for process, here in children:
                 status, value = _receive(here, process)
                 if status != "klaar":
