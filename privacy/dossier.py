@@ -53,7 +53,9 @@ IDENTITY: dict[str, dict[str, Callable]] = {
         "achternaam": _placeholder,
         "functie": _blank,
     },
-    "trajecten.Traject": {"leidinggevende": _blank},
+    # zoeknaam: the staff member's names and number, which the database derives from the staff member on
+    # every write (migration trajecten 0012): it follows the anonymised names, whatever is written here.
+    "trajecten.Traject": {"leidinggevende": _blank, "zoeknaam": _blank},
 }
 # String fields that hold codes computed by the tool, not text about a person.
 NOT_PERSONAL: dict[str, set[str]] = {

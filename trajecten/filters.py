@@ -112,12 +112,13 @@ class TrajectFilter(django_filters.FilterSet):
 
 
 def zoek_q(term: str) -> Q:
-    """Every word must match a name, or be the personnel number."""
+    """Every word must occur in the staff member's first name, surname or personnel number (any case).
+
+    Read from the trajectory's ``zoeknaam`` (those three, separated by spaces, kept by the database: a word
+    holds no space, so it occurs in the whole exactly when it occurs in one of them). Among open trajectories
+    a trigram index answers it (Traject.Meta, traject_open_zoeknaam_trgm): the search costs what the open
+    work of that name costs, not a probe of every staff member of that name VO-wide."""
     q = Q()
     for word in term.split():
-        q &= (
-            Q(personeelslid__achternaam__icontains=word)
-            | Q(personeelslid__voornaam__icontains=word)
-            | Q(personeelslid__personeelsnummer__iexact=word)
-        )
+        q &= Q(zoeknaam__icontains=word)
     return q
