@@ -29,7 +29,15 @@ from entiteiten.models import Gebruiker
 from reintegratie.memory import collector_paused
 
 from . import deadlines as dl
-from .evaluation import SUMMARY_FIELDS, among, dossier_batches, dossiers, store_summaries, summary_values
+from .evaluation import (
+    SUMMARY_FIELDS,
+    among,
+    dossier_batches,
+    dossiers,
+    insert_new,
+    store_summaries,
+    summary_values,
+)
 from .facts import Dossier, facts_from
 from .labels import MIJLPALEN
 from .models import Notificatie, Signaal, Traject
@@ -38,6 +46,7 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
 SignalKey = tuple[str, str, date]  # (soort, mijlpaal, vervaldatum)
+SIGNAL_FIELDS = ("traject", "soort", "mijlpaal", "vervaldatum", "opgemerkt_op")  # what a new signal holds
 
 
 def desired_signals(ev: dl.Evaluation) -> set[SignalKey]:
@@ -138,8 +147,7 @@ def sync_batch(
     if result.dry_run:
         return
     with transaction.atomic():
-        if new:
-            Signaal.objects.bulk_create(new, ignore_conflicts=True)
+        insert_new(Signaal, SIGNAL_FIELDS, new)
         if resolve:
             Signaal.objects.filter(pk__in=resolve).update(opgelost_op=as_of)
         store_summaries(dirty)
@@ -257,20 +265,38 @@ def record_notifications(as_of: date) -> int:
     coaches = Gebruiker.objects.in_bulk({s.coach_id for s in raised if s.coach_id})
     # one reverse() for all lines: the dossier's path differs only by its id
     link = settings.SITE_URL.rstrip("/") + reverse("dossier", args=[SENTINEL]).replace(str(SENTINEL), "{}")
-    lines = {s.pk: _line(s, link.format(s.traject_id)) for s in raised}
+    lines: dict[int, str] = {}
 
+    def line(s: RaisedSignal) -> str:
+        if s.pk not in lines:
+            lines[s.pk] = _line(s, link.format(s.traject_id))
+        return lines[s.pk]
+
+    # A run again on the same day (after a failure) records nothing twice (the unique key); the digests
+    # recorded already are not written out again only to be skipped.
+    digested = set(
+        Notificatie.objects.filter(soort=Notificatie.Soort.DIGEST, sleutel=as_of.isoformat()).values_list(
+            "ontvanger_id", flat=True
+        )
+    )
+    noted = set(
+        Notificatie.objects.filter(
+            soort=Notificatie.Soort.FORMEEL_VERPLICHT,
+            sleutel__in=[f"signaal-{s.pk}" for s in raised if s.soort == Signaal.Soort.FORMEEL_VERPLICHT],
+        ).values_list("ontvanger_id", "sleutel")
+    )
     digests: dict[int, list[RaisedSignal]] = {}
     recipients: dict[int, Gebruiker] = {}
     notes: list[Notificatie] = []
     for s in raised:
         # Trajectories without a coach: HR of the entity follows them up and gets the digest.
         for user in [coaches[s.coach_id]] if s.coach_id else hr_by_entity.get(s.entiteit_id, []):
-            if user.is_active and user.email:
+            if user.is_active and user.email and user.pk not in digested:
                 digests.setdefault(user.pk, []).append(s)
                 recipients[user.pk] = user
         if s.soort == Signaal.Soort.FORMEEL_VERPLICHT:
             for hr in hr_by_entity.get(s.entiteit_id, []):
-                if hr.email:
+                if hr.email and (hr.pk, f"signaal-{s.pk}") not in noted:
                     notes.append(
                         Notificatie(
                             soort=Notificatie.Soort.FORMEEL_VERPLICHT,
@@ -279,12 +305,12 @@ def record_notifications(as_of: date) -> int:
                             onderwerp="Re-integratie: een formeel traject is verplicht",
                             inhoud=(
                                 "Voor een traject van uw entiteit is een formeel re-integratietraject verplicht "
-                                "geworden (omzendbrief re-integratie, punt 4.3).\n\n" + lines[s.pk] + "\n"
+                                "geworden (omzendbrief re-integratie, punt 4.3).\n\n" + line(s) + "\n"
                             ),
                         )
                     )
     for user_id, signals in digests.items():
-        body = "\n".join(lines[s.pk] for s in signals)
+        body = "\n".join(line(s) for s in signals)
         notes.append(
             Notificatie(
                 soort=Notificatie.Soort.DIGEST,
@@ -297,6 +323,8 @@ def record_notifications(as_of: date) -> int:
                 ),
             )
         )
+    if not notes:
+        return 0
     before = Notificatie.objects.count()
     Notificatie.objects.bulk_create(notes, ignore_conflicts=True)  # the unique key makes this idempotent
     return Notificatie.objects.count() - before

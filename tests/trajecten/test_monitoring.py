@@ -128,6 +128,29 @@ def test_digest_once_per_coach_without_names_and_sent_once(t, coach, entiteit_a)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["coach@example.be"]
 
 
+def test_a_run_again_on_the_same_day_records_only_what_is_missing(t, coach, hr, entiteit_a, settings):
+    """After a failure the job runs again on the same day: the digests and HR messages recorded already are
+    not recorded twice; a recipient (or an HR message) that had none gets one."""
+    settings.FORMEEL_VERPLICHT_VANAF = date(2026, 1, 1)
+    day = date(2026, 6, 2)
+    assert monitoring.run(day).notifications_recorded == 2  # the coach's digest and HR's message
+    hr2 = GebruikerFactory(
+        username="hr.twee", email="hr2@example.be", rol=Gebruiker.Rol.HR, entiteit=entiteit_a
+    )
+    other = GebruikerFactory(
+        username="coach.twee", email="c2@example.be", rol=Gebruiker.Rol.TERUGKEERCOACH, entiteit=entiteit_a
+    )
+    TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=entiteit_a), d0=D0, coach=other)
+    again = monitoring.run(day)
+    # the new coach's digest, HR's message for the new trajectory, and the second HR user's two messages
+    assert again.notifications_recorded == 4
+    digests = m.Notificatie.objects.filter(soort="digest")
+    assert sorted(digests.values_list("ontvanger__username", flat=True)) == ["coach.mail", "coach.twee"]
+    assert m.Notificatie.objects.filter(soort="formeel_verplicht", ontvanger=hr).count() == 2
+    assert m.Notificatie.objects.filter(soort="formeel_verplicht", ontvanger=hr2).count() == 2
+    assert monitoring.run(day).notifications_recorded == 0
+
+
 def test_trajectory_without_coach_goes_to_hr_digest(entiteit_a, hr):
     TrajectFactory(personeelslid=PersoneelslidFactory(entiteit=entiteit_a), d0=D0, coach=None)
     monitoring.run(date(2026, 4, 1))
