@@ -303,7 +303,18 @@ MaatregelRow = namedtuple("MaatregelRow", ("soort",))
 FormeelRow = namedtuple("FormeelRow", FORMEEL_COLUMNS)
 
 
-def among(qs: QuerySet, column: str, ids: list[int], trajecten: QuerySet[Traject] | None = None) -> QuerySet:
+def id_array(ids: list[int]) -> str:
+    """The ids as PostgreSQL's array text, for ``among`` (once for the several queries of a batch)."""
+    return "{" + ",".join(str(int(i)) for i in ids) + "}"
+
+
+def among(
+    qs: QuerySet,
+    column: str,
+    ids: list[int],
+    trajecten: QuerySet[Traject] | None = None,
+    array: str | None = None,
+) -> QuerySet:
     """``qs`` limited to the rows whose ``column`` is one of ``ids`` (sorted), for a batch of thousands.
 
     PostgreSQL: ``column = ANY(%s::bigint[])`` with the ids as ONE parameter, read through the column's
@@ -313,8 +324,7 @@ def among(qs: QuerySet, column: str, ids: list[int], trajecten: QuerySet[Traject
     if connections[qs.db].vendor == "postgresql":
         quote = connections[qs.db].ops.quote_name
         where = f"{quote(qs.model._meta.db_table)}.{quote(column)} = ANY(%s::bigint[])"
-        array = "{" + ",".join(str(int(i)) for i in ids) + "}"
-        return qs.extra(where=[where], params=[array])  # noqa: S610 - quoted names from the model; ids a parameter
+        return qs.extra(where=[where], params=[array or id_array(ids)])  # noqa: S610 - quoted names from the model; ids a parameter
     qs = qs.filter(**{f"{column}__gte": ids[0], f"{column}__lte": ids[-1]})
     return qs.filter(**{f"{column}__in": trajecten.values("pk")}) if trajecten is not None else qs
 
@@ -328,10 +338,11 @@ def dossiers(trajecten: QuerySet[Traject], limit: int | None = None) -> list[Dos
     out = {t.id: Dossier(traject=t) for t in rows}
     ids = list(out)
     in_batch = trajecten.filter(pk__gte=ids[0], pk__lte=ids[-1])
+    array = id_array(ids)
 
     def parts(model, *columns):
         # a trajectory that changed between the queries (closed, opened) is left for the next run
-        qs = among(model.objects.all(), "traject_id", ids, in_batch)
+        qs = among(model.objects.all(), "traject_id", ids, in_batch, array)
         for traject_id, *values in qs.values_list("traject_id", *columns):
             if (dossier := out.get(traject_id)) is not None:
                 yield dossier, values

@@ -225,16 +225,18 @@ class RaisedSignal(NamedTuple):
     personeelsnummer: str
 
 
-def _line(s: RaisedSignal, link: str) -> str:
-    label = MIJLPALEN.get(s.mijlpaal, s.mijlpaal)
-    what = {
-        Signaal.Soort.TE_LAAT: "termijn overschreden",
-        Signaal.Soort.BINNENKORT: "termijn verstrijkt binnenkort",
-        Signaal.Soort.FORMEEL_VERPLICHT: "FORMEEL TRAJECT VERPLICHT",
-        Signaal.Soort.FORMEEL_WAARSCHUWING: "formeel traject zou verplicht zijn (nog niet van kracht)",
-    }[s.soort]
+_WHAT = {
+    Signaal.Soort.TE_LAAT.value: "termijn overschreden",
+    Signaal.Soort.BINNENKORT.value: "termijn verstrijkt binnenkort",
+    Signaal.Soort.FORMEEL_VERPLICHT.value: "FORMEEL TRAJECT VERPLICHT",
+    Signaal.Soort.FORMEEL_WAARSCHUWING.value: "formeel traject zou verplicht zijn (nog niet van kracht)",
+}
+
+
+def _line(s: RaisedSignal, link: str, labels: dict[str, str]) -> str:
+    """One signal's line; ``labels``: the milestones' names, translated once for all lines."""
     return (
-        f"- personeelsnummer {s.personeelsnummer}: {label} – {what} "
+        f"- personeelsnummer {s.personeelsnummer}: {labels.get(s.mijlpaal, s.mijlpaal)} – {_WHAT[s.soort]} "
         f"(uiterlijk {s.vervaldatum:%d/%m/%Y})\n  {link}"
     )
 
@@ -266,10 +268,11 @@ def record_notifications(as_of: date) -> int:
     # one reverse() for all lines: the dossier's path differs only by its id
     link = settings.SITE_URL.rstrip("/") + reverse("dossier", args=[SENTINEL]).replace(str(SENTINEL), "{}")
     lines: dict[int, str] = {}
+    labels = {code: str(label) for code, label in MIJLPALEN.items()}
 
     def line(s: RaisedSignal) -> str:
         if s.pk not in lines:
-            lines[s.pk] = _line(s, link.format(s.traject_id))
+            lines[s.pk] = _line(s, link.format(s.traject_id), labels)
         return lines[s.pk]
 
     # A run again on the same day (after a failure) records nothing twice (the unique key); the digests
