@@ -110,7 +110,7 @@ def sync_batch(
         if traject_id in open_signals:  # (by range, elsewhere than PostgreSQL: closed ones' too)
             open_signals[traject_id][tuple(key)] = pk
     mandatory_from = settings.FORMEEL_VERPLICHT_VANAF
-    new: list[Signaal] = []
+    new: list[tuple] = []
     resolve: list[int] = []
     dirty: list[Traject] = []
     for d in batch:
@@ -133,11 +133,7 @@ def sync_batch(
         for key in sorted(wanted - existing.keys()) if raise_new else ():
             if raise_new is not True and key[0] not in raise_new:
                 continue
-            new.append(
-                Signaal(
-                    traject_id=t.pk, soort=key[0], mijlpaal=key[1], vervaldatum=key[2], opgemerkt_op=as_of
-                )
-            )
+            new.append((t.pk, *key, as_of))  # SIGNAL_FIELDS
             result.raised_signals.append((t.pk, key))
         if existing:
             resolve += [pk for key, pk in existing.items() if key not in wanted]
@@ -353,7 +349,9 @@ def send_pending(limit: int = 10_000) -> tuple[int, int]:
     last = 0
     table = connection.ops.quote_name(Notificatie._meta.db_table)
     attempts = settings.NOTIFICATION_MAX_ATTEMPTS
-    claim = f"SELECT 1 FROM {table} WHERE id = %s AND verzonden_op IS NULL AND pogingen < %s FOR UPDATE SKIP LOCKED"  # noqa: S608 - quoted table name
+    claim = f"SELECT 1 FROM {table} WHERE id = %s AND verzonden_op IS NULL AND pogingen < %s"  # noqa: S608 - quoted table name
+    if connection.features.has_select_for_update_skip_locked:  # (not SQLite: one writer at a time there)
+        claim += " FOR UPDATE SKIP LOCKED"
     done = f"UPDATE {table} SET pogingen = pogingen + 1, verzonden_op = %s, laatste_fout = %s WHERE id = %s"  # noqa: S608
     mail = get_connection()
     try:
