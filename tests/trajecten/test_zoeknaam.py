@@ -1,11 +1,7 @@
 """The name search reads the trajectory's ``zoeknaam``, which the database keeps in step with the staff member
-(migration trajecten 0012): on PostgreSQL here, on SQLite (the development default) in a separate process."""
+(migration trajecten 0012): on PostgreSQL here, on SQLite (the development default) in tests/test_sqlite_dev.py."""
 
-import os
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -15,8 +11,6 @@ from tests.trajecten.test_corrections import form_data
 from trajecten import models as m
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def zoeknaam(t) -> str:
@@ -110,37 +104,3 @@ def test_a_name_corrected_in_the_browser_is_found_under_the_new_name(as_coach_a,
     assert response.status_code == 302
     assert found(as_coach_a, "Wauters") == {t.pk}
     assert found(as_coach_a, "Wouters") == set()
-
-
-def test_the_triggers_keep_it_on_sqlite_too(tmp_path):
-    """The development default: migrate an SQLite database, then register and rename through the ORM."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'dev.sqlite3'}",
-        "DJANGO_DEBUG": "1",
-        "DJANGO_SETTINGS_MODULE": "reintegratie.settings",
-    }
-    env.pop("REDIS_URL", None)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)  # noqa: S603
-    script = (
-        "from tests.factories import PersoneelslidFactory, TrajectFactory\n"
-        "from trajecten.models import Personeelslid, Traject\n"
-        "lid = PersoneelslidFactory(voornaam='Ann', achternaam='Peeters', personeelsnummer='P1')\n"
-        "t = TrajectFactory(personeelslid=lid)\n"
-        "print(Traject.objects.get(pk=t.pk).zoeknaam)\n"
-        "Personeelslid.objects.filter(pk=lid.pk).update(achternaam='Janssens')\n"
-        "print(Traject.objects.get(pk=t.pk).zoeknaam)\n"
-        "Traject.objects.filter(pk=t.pk).update(zoeknaam='x')\n"
-        "print(Traject.objects.get(pk=t.pk).zoeknaam)\n"
-    )
-    out = subprocess.run(  # noqa: S603
-        [*manage, "shell", "-c", script],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=120,
-        capture_output=True,
-        text=True,
-    ).stdout.splitlines()[-3:]  # (after what the shell imported)
-    assert out == ["Ann Peeters P1", "Ann Janssens P1", "Ann Janssens P1"]
