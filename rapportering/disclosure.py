@@ -36,7 +36,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +46,42 @@ from django.conf import settings
 from django.core.cache import cache
 
 SECONDARY = "×"
+CACHE_SECONDS = 7 * 24 * 3600
+
+# Answers solved before and kept with the figures they protect (the stored year figures: see
+# rapportering.services.store_year), given to ``solve`` by whoever read them (``known``): an emptied cache
+# (Redis restarted, a deploy) must never make a dashboard request solve the VO-wide protection, which took
+# 40 s at 1,000,000 trajectories, longer than a web worker may take.
+_known: ContextVar[dict[str, list[str]] | None] = ContextVar("disclosure_known", default=None)
+_recording: ContextVar[dict[str, list[str]] | None] = ContextVar("disclosure_recording", default=None)
+
+
+@contextmanager
+def known(answers: dict[str, list[str]]) -> Iterator[None]:
+    """In the block, a protection whose fingerprint is in ``answers`` takes its secondary cells from there
+    when the cache does not hold them."""
+    token = _known.set(answers)
+    try:
+        yield
+    finally:
+        _known.reset(token)
+
+
+def cache_key(fingerprint: str) -> str:
+    return "disclosure:" + fingerprint
+
+
+@contextmanager
+def recording() -> Iterator[dict[str, list[str]]]:
+    """Collect {fingerprint: secondary cells} of every protection solved (or found) in the block."""
+    answers: dict[str, list[str]] = {}
+    token = _recording.set(answers)
+    try:
+        yield answers
+    finally:
+        _recording.reset(token)
+
+
 TOTAL_COST = (
     1000  # a total or subtotal costs this many times its persons: hidden only when nothing else helps
 )
@@ -203,13 +241,21 @@ class Protection:
         return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
     def solve(self, use_cache: bool = True) -> Protection:
-        """Choose the secondary cells (once; the answer is cached by the figures' fingerprint)."""
-        key = "disclosure:" + self.fingerprint() if use_cache else None
+        """Choose the secondary cells (once; the answer is cached by the figures' fingerprint, and taken from
+        the ``known`` answers when the cache lost it)."""
+        fingerprint = self.fingerprint()
+        key = cache_key(fingerprint) if use_cache else None
         found = cache.get(key) if key else None
+        if found is None and use_cache:
+            found = (_known.get() or {}).get(fingerprint)
+            if found is not None:
+                cache.set(key, found, CACHE_SECONDS)
         if found is None:
             found = _Solver(self).run()
             if key:
-                cache.set(key, found, 7 * 24 * 3600)
+                cache.set(key, found, CACHE_SECONDS)
+        if (answers := _recording.get()) is not None:
+            answers[fingerprint] = list(found)
         keys = {repr(k): k for k in self.cells}
         self.secondary = {keys[r] for r in found}
         self.solved = True

@@ -18,13 +18,14 @@ from entiteiten.models import Entiteit
 from reintegratie import access
 from reintegratie.widgets import SnelleSelect
 
+from . import disclosure as dc
 from . import figures as fg
 from . import pdf
 from .documents import report_document
 from .exports import table_rows, to_csv, to_xlsx
 from .models import Cijferset, Rapport
 from .sections import previous_periode, report_content
-from .services import request_extract, request_year
+from .services import ANSWERS, request_extract, request_year
 from .tasks import generate_reports, refresh_year_figures
 
 # Who sees which entities' figures and reports: reintegratie.access, for the whole tool.
@@ -165,7 +166,9 @@ def dashboard(request):
                 [periode, previous_periode(periode)], [entiteit] if entiteit else None
             )
         if report is not None:
-            content = report_content(report, entiteit, previous)
+            # the stored years' solved protections: never solved again in a request (services.store_year)
+            with dc.known({**stored_answers(previous), **stored_answers(report)}):
+                content = report_content(report, entiteit, previous)
             context["findings"] = content.findings
             context["sections"] = pdf.table_sections(content.tables)
         context["query"] = request.GET.urlencode() or f"jaar={periode.start.year}"
@@ -210,10 +213,16 @@ def stored_report(snap: Cijferset) -> fg.Report:
         if data is None:  # refreshed (replaced) between the two reads: computed here, not kept
             return fg.build(fg.Periode(snap.periode_start, snap.periode_eind))
         report = fg.report_from_dict(data)
+        report.__dict__[ANSWERS] = data.get(ANSWERS, {})
         while len(_REPORTS) >= _REPORTS_KEPT:
             _REPORTS.pop(next(iter(_REPORTS)))
         _REPORTS[key] = report
     return report
+
+
+def stored_answers(report: fg.Report | None) -> dict[str, list[str]]:
+    """The protections solved when a stored year's figures were computed ({} for a live period)."""
+    return report.__dict__.get(ANSWERS, {}) if report is not None else {}
 
 
 @login_required
