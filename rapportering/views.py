@@ -144,30 +144,47 @@ def _period_and_entity(request):
     return form, form.periode(), entiteit
 
 
+def figures(
+    periode: fg.Periode, entiteit: Entiteit | None
+) -> tuple[fg.Report | None, fg.Report | None, object]:
+    """The figures of a period and of the same period a year earlier, as the dashboard shows them: a
+    calendar year's stored figures (refreshed nightly, so the page answers at VO scale; the year before
+    only when stored, else queued and left out now), any other period computed now. Returns (report,
+    previous, snap): ``snap`` the stored year's row, None for a live period, and ``report`` None while a
+    year is being computed in the background."""
+    if periode != fg.Periode.year(periode.start.year):
+        report, previous = fg.build_many(
+            [periode, previous_periode(periode)], [entiteit] if entiteit else None
+        )
+        return report, previous, None
+    snap = stored_year_figures(periode.start.year)
+    if snap is None:
+        return None, None, None
+    before = stored_year_figures(periode.start.year - 1)
+    return stored_report(snap), stored_report(before) if before is not None else None, snap
+
+
+def stored_answers(*reports: fg.Report | None) -> dict[str, list[str]]:
+    """The protections solved when stored years' figures were computed (services.store_year; none for a
+    live period): handed to ``disclosure.known``, so that no request solves them again."""
+    out: dict[str, list[str]] = {}
+    for report in reports:
+        out |= report.__dict__.get(ANSWERS, {}) if report is not None else {}
+    return out
+
+
 @login_required
 def dashboard(request):
     form, periode, entiteit = _period_and_entity(request)
     context = {"form": form, "periode": periode, "entiteit": entiteit, "sections": []}
     if periode is not None:
-        report = previous = None
-        if periode == fg.Periode.year(periode.start.year):
-            # A calendar year: the stored figures (refreshed nightly), so the page answers at VO scale.
-            snap = stored_year_figures(periode.start.year)
-            if snap is None:
-                context["berekenen"] = True  # computed in the background: the page says so and refreshes
-            else:
-                report = stored_report(snap)
-                context["berekend_op"] = snap.berekend_op
-                # the year before, for the comparison: only when stored (else queued, and left out now)
-                before = stored_year_figures(periode.start.year - 1)
-                previous = stored_report(before) if before is not None else None
+        report, previous, snap = figures(periode, entiteit)
+        if report is None:
+            context["berekenen"] = True  # computed in the background: the page says so and refreshes
         else:
-            report, previous = fg.build_many(
-                [periode, previous_periode(periode)], [entiteit] if entiteit else None
-            )
-        if report is not None:
-            # the stored years' solved protections: never solved again in a request (services.store_year)
-            with dc.known({**stored_answers(previous), **stored_answers(report)}):
+            if snap is not None:
+                context["berekend_op"] = snap.berekend_op
+            with dc.known(stored_answers(previous, report)):
                 content = report_content(report, entiteit, previous)
             context["findings"] = content.findings
             context["sections"] = pdf.table_sections(content.tables)
@@ -220,20 +237,22 @@ def stored_report(snap: Cijferset) -> fg.Report:
     return report
 
 
-def stored_answers(report: fg.Report | None) -> dict[str, list[str]]:
-    """The protections solved when a stored year's figures were computed ({} for a live period)."""
-    return report.__dict__.get(ANSWERS, {}) if report is not None else {}
-
-
 @login_required
 def export(request, fmt):
     form, periode, entiteit = _period_and_entity(request)
     if periode is None:  # bad period or entity: the dashboard's form with its errors, no file
         return render(request, "rapportering/dashboard.html", {"form": form, "sections": []}, status=400)
-    report, previous = fg.build_many([periode, previous_periode(periode)], [entiteit] if entiteit else None)
+    # "Download deze cijfers": the figures the dashboard shows (a calendar year's stored ones), computed now
+    # only while the stored year is still being computed
+    report, previous, _snap = figures(periode, entiteit)
+    if report is None:
+        report, previous = fg.build_many(
+            [periode, previous_periode(periode)], [entiteit] if entiteit else None
+        )
     who = entiteit.code if entiteit else "VO"
     name = f"reintegratie-{'eoc' if entiteit else 'hoc'}-{who}-{periode.start:%Y%m%d}-{periode.end:%Y%m%d}"
-    doc = report_document(report, entiteit, previous)
+    with dc.known(stored_answers(previous, report)):
+        doc = report_document(report, entiteit, previous)
     if fmt == "pdf":
         data, ctype = pdf.render(doc), "application/pdf"
     elif fmt == "xlsx":

@@ -340,3 +340,6 @@ def test_an_emptied_cache_never_makes_a_dashboard_request_solve_the_protection(
     assert "Actieve trajecten per entiteit en beleidsdomein" in html
     assert html.count(disclosure.SECONDARY) == solved.count(disclosure.SECONDARY)
     assert html.count("&lt;5") == solved.count("&lt;5") > 0
+    # "Download deze cijfers": the same stored figures, the same answers
+    csv = client.get(reverse("export", args=["csv"]), {"jaar": 2025})
+    assert csv.status_code == 200 and disclosure.SECONDARY in csv.content.decode("utf-8-sig")
