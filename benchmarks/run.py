@@ -16,7 +16,9 @@ created when missing and migrated. For every size: empty the tables, load the da
   broker of ``BENCH_REDIS_URL``: from sending the task until the run has ended and every mail is sent), and
   in one process (the task in-process, eager: all its batches one after the other, then the absences and
   the notifications, mails to Django's in-memory backend; the tracemalloc peak too);
-- the HR and AgO dashboards and the EOC/HOC PDFs, when they exist ("not available yet" otherwise).
+- the HR and AgO dashboards and the EOC/HOC PDFs, when they exist ("not available yet" otherwise);
+- AgO's first VO-wide dashboard view and its CSV and PDF download in a fresh process with an empty cache
+  (what the page rows' warm-up hides).
 
 Server time is ``time.perf_counter()`` around ``django.test.Client.get``: the whole Django stack
 (middleware, sessions, ORM, templates) in-process, without network. Queries are counted with
