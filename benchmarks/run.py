@@ -452,9 +452,9 @@ def cold_child(database_url: str) -> None:
 def measure_cold(size: int) -> list[dict]:
     """``cold_child`` in a fresh process: the first request a web worker answers must not come near its
     timeout (the VO-wide disclosure control once took 38 s there, hidden by the warm-up of the page rows)."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--cold-child"]
-    cmd += ["--database-url", os.environ["DATABASE_URL"]]  # (setup_django set it: the benchmark database)
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)  # noqa: S603
+    proc = run_child(
+        "--cold-child", os.environ["DATABASE_URL"]
+    )  # (setup_django set it: the benchmark database)
     budget = f"< {BUDGET_COLD_MS} ms"
     title = "AgO dashboard, first view in a fresh process (empty cache), and its CSV and PDF download"
     if proc.returncode != 0:
@@ -681,16 +681,8 @@ def worker_child(database_url: str, as_of: date) -> None:
 
 def measure_job_worker(size: int, database_url: str, as_of: date) -> list[dict]:
     """The deadline job on one Celery worker as deployed (``worker_child``, in a fresh process)."""
-    cmd = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--worker-child",
-        "--reference-date",
-        as_of.isoformat(),
-    ]
-    cmd += ["--database-url", database_url]
     budget = f">= {BUDGET_JOB_PER_S:,} open trajectories/s, peak RSS of the worker < {BUDGET_JOB_MB} MB"
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)  # noqa: S603
+    proc = run_child("--worker-child", database_url, "--reference-date", as_of.isoformat())
     if proc.returncode != 0:
         note = f"error (Redis at {BENCH_REDIS_URL}?): {proc.stderr.strip().splitlines()[-1:]}"
         return [row("deadline job, one Celery worker as deployed", size, budget=budget, ok=False, note=note)]
@@ -725,16 +717,15 @@ def measure_job_worker(size: int, database_url: str, as_of: date) -> list[dict]:
     return rows
 
 
+def run_child(flag: str, database_url: str, *args: str) -> subprocess.CompletedProcess:
+    """This script again in a fresh process, as one of its children (``flag``: ``--job-child``, ...)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), flag, "--database-url", database_url, *args]
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)  # noqa: S603
+
+
 def run_job(database_url: str, as_of: date, trace: bool) -> dict:
-    cmd = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--job-child",
-        "--reference-date",
-        as_of.isoformat(),
-    ]
-    cmd += ["--database-url", database_url] + (["--trace"] if trace else [])
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)  # noqa: S603
+    extra = ["--trace"] if trace else []
+    proc = run_child("--job-child", database_url, "--reference-date", as_of.isoformat(), *extra)
     if proc.returncode != 0:
         raise RuntimeError(f"deadline job failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])

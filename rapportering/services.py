@@ -132,9 +132,8 @@ def generate(ids: list[int]) -> dict:
     return {"done": done, "failed": failed}
 
 
-ANSWERS = (
-    "afscherming"  # Cijferset.data: {"fp-<fingerprint>": secondary cells} of the dashboard's protections
-)
+# Cijferset.data[ANSWERS]: {fingerprint: secondary cells} of the protections the dashboard builds
+ANSWERS = "afscherming"
 
 
 def store_year(year: int) -> fg.Report:

@@ -153,15 +153,17 @@ def figures(
     previous, snap): ``snap`` the stored year's row, None for a live period, and ``report`` None while a
     year is being computed in the background."""
     if periode != fg.Periode.year(periode.start.year):
-        report, previous = fg.build_many(
-            [periode, previous_periode(periode)], [entiteit] if entiteit else None
-        )
-        return report, previous, None
+        return *live_figures(periode, entiteit), None
     snap = stored_year_figures(periode.start.year)
     if snap is None:
         return None, None, None
     before = stored_year_figures(periode.start.year - 1)
     return stored_report(snap), stored_report(before) if before is not None else None, snap
+
+
+def live_figures(periode: fg.Periode, entiteit: Entiteit | None) -> tuple[fg.Report, fg.Report]:
+    """A period's figures and those of the same period a year earlier, computed now."""
+    return fg.build_many([periode, previous_periode(periode)], [entiteit] if entiteit else None)
 
 
 def stored_answers(*reports: fg.Report | None) -> dict[str, list[str]]:
@@ -246,9 +248,7 @@ def export(request, fmt):
     # only while the stored year is still being computed
     report, previous, _snap = figures(periode, entiteit)
     if report is None:
-        report, previous = fg.build_many(
-            [periode, previous_periode(periode)], [entiteit] if entiteit else None
-        )
+        report, previous = live_figures(periode, entiteit)
     who = entiteit.code if entiteit else "VO"
     name = f"reintegratie-{'eoc' if entiteit else 'hoc'}-{who}-{periode.start:%Y%m%d}-{periode.end:%Y%m%d}"
     with dc.known(stored_answers(previous, report)):

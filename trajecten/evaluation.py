@@ -166,9 +166,9 @@ def _unnest(conn, model, names: Sequence[str], rows: Sequence[tuple]) -> tuple[s
     fields = [model._meta.get_field(name) for name in names]
     columns = [(f.column, "bigint" if f.primary_key else f.db_type(conn)) for f in fields]
     arrays = ", ".join(f"%s::{db_type}[]" for _, db_type in columns)
-    source = f"unnest({arrays}) AS v({', '.join(quote(column) for column, _ in columns)})"
+    names_sql = ", ".join(quote(column) for column, _ in columns)
     values = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in fields]
-    return source, ", ".join(quote(column) for column, _ in columns), values
+    return f"unnest({arrays}) AS v({names_sql})", names_sql, values
 
 
 def store_summaries(changed: list[Traject]) -> None:

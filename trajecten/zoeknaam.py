@@ -78,17 +78,19 @@ INSTALL = {"postgresql": POSTGRESQL, "sqlite": SQLITE}
 DROP = {"postgresql": POSTGRESQL_DROP, "sqlite": SQLITE_DROP}
 
 
+def _execute(connection, by_vendor: dict[str, list[str]]) -> None:
+    with connection.cursor() as cur:
+        for sql in by_vendor.get(connection.vendor, ()):
+            cur.execute(sql)
+
+
 def install(connection) -> None:
     """Create (or replace) the triggers on this connection's database."""
-    with connection.cursor() as cur:
-        for sql in INSTALL.get(connection.vendor, ()):
-            cur.execute(sql)
+    _execute(connection, INSTALL)
 
 
 def drop(connection) -> None:
-    with connection.cursor() as cur:
-        for sql in DROP.get(connection.vendor, ()):
-            cur.execute(sql)
+    _execute(connection, DROP)
 
 
 def fill(connection) -> None:
