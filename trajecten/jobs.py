@@ -24,6 +24,7 @@ other, and ``start`` returns the finished run's counts.
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import date, timedelta
 
@@ -37,6 +38,7 @@ from operations.jobs import (
     batches_left,
     capture_errors,
     close_abandoned_runs,
+    fail_batch,
     finish_run,
     start_run,
 )
@@ -45,15 +47,15 @@ from operations.models import JobBatch, JobRun
 from . import absences, monitoring
 from .evaluation import id_ranges
 
+log = logging.getLogger(__name__)
+
 # A run not ended this long after its start lost batches (their messages); the next start closes it.
 ABANDONED_AFTER = timedelta(hours=20)
 
 
-def start(as_of: date, task_id: str = "", trigger: str = "celery") -> JobRun:
-    """Record the run and its batches, and send the batch tasks (again, for a start delivered twice: a
-    batch done already is skipped)."""
-    from .tasks import finish_deadline_run, run_deadline_batch
-
+def record(as_of: date, task_id: str = "", trigger: str = "celery") -> tuple[JobRun, list[int]]:
+    """Record the run and its batches (or find them, for a start delivered twice); the run and the ids of
+    its batches not done yet."""
     close_abandoned_runs(JobRun.Job.DEADLINES, timezone.now() - ABANDONED_AFTER)
     ids = list(monitoring.open_trajecten().order_by("pk").values_list("pk", flat=True))
     size = settings.DEADLINE_BATCH_SIZE
@@ -62,11 +64,36 @@ def start(as_of: date, task_id: str = "", trigger: str = "celery") -> JobRun:
     run, _ = start_run(
         JobRun.Job.DEADLINES, trigger, task_id, parts, {"as_of": as_of.isoformat(), "dry_run": False}
     )
-    todo = list(run.batches.exclude(status=JobBatch.Status.DONE).values_list("pk", flat=True))
+    return run, list(run.batches.exclude(status=JobBatch.Status.DONE).values_list("pk", flat=True))
+
+
+def start(as_of: date, task_id: str = "", trigger: str = "celery") -> JobRun:
+    """Record the run and its batches, and send the batch tasks (again, for a start delivered twice: a
+    batch done already is skipped)."""
+    from .tasks import finish_deadline_run, run_deadline_batch
+
+    run, todo = record(as_of, task_id, trigger)
     if todo:
         group(run_deadline_batch.si(pk, as_of.isoformat()) for pk in todo).apply_async()
     elif run.finished_at is None:
         finish_deadline_run.delay(run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def run_here(as_of: date, trigger: str = "manueel") -> JobRun:
+    """The whole run in this process, without the workers (the operator's ``run_deadline_job`` command): the
+    same run, batches and end as the nightly one, absences from the personnel system included. A batch that
+    breaks is recorded as failed (its work rolled back) and the run ends "Mislukt", as after the workers'
+    last retry. The mails are left to ``monitoring.send_pending``."""
+    run, todo = record(as_of, trigger=trigger)
+    for batch_id in todo:
+        try:
+            run_batch(batch_id, as_of, "manueel")
+        except Exception as exc:
+            fail_batch(batch_id, exc, final=True)
+            log.exception("deadline job: batch %s failed", batch_id, extra={"job_batch_id": batch_id})
+    finish(run.pk)
     run.refresh_from_db()
     return run
 

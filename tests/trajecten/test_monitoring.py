@@ -237,6 +237,31 @@ def test_command_runs_and_sends(t):
         call_command("run_deadline_job", "--as-of", "01/04/2026")
 
 
+def test_the_command_runs_the_nightly_job_with_its_absences(t, entiteit_a):
+    """The operator's run by hand is the nightly run (its batches and end in this process): the absences of
+    four weeks or more without a trajectory are judged and mailed too, and the run is the one the worklist's
+    list of absences trusts."""
+    from operations.models import JobRun
+    from tests.factories import AfwezigheidFactory
+    from trajecten import absences
+
+    AfwezigheidFactory(entiteit=entiteit_a, personeelsnummer="P900", eerste_dag=date(2026, 2, 1))
+    out = StringIO()
+    call_command("run_deadline_job", "--as-of", "2026-04-01", stdout=out)
+    assert "Afwezigheden van 4 weken of meer zonder traject: 1 nieuwe signalen, 0 opgelost." in out.getvalue()
+    absence = m.Afwezigheid.objects.get()
+    assert absence.gesignaleerd_op == date(2026, 4, 1)
+    run = JobRun.objects.get(job=JobRun.Job.DEADLINES)
+    assert (run.trigger, run.status, run.counts["evaluated"], run.counts["absences_raised"]) == (
+        "manueel",
+        "ok",
+        1,
+        1,
+    )
+    assert absences.last_judgement()[1] == date(2026, 4, 1)
+    assert any("P900" in msg.body for msg in mail.outbox)
+
+
 def test_beat_schedule_runs_the_job_daily_in_brussels(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["evaluate-deadlines-daily"]
     assert entry["task"] == "trajecten.tasks.run_deadline_job"

@@ -1,10 +1,9 @@
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from operations.jobs import record_run
-from operations.models import JobRun
-from trajecten import monitoring
+from trajecten import jobs, monitoring
 
 
 class Command(BaseCommand):
@@ -21,25 +20,28 @@ class Command(BaseCommand):
             day = date.fromisoformat(as_of) if as_of else None
         except ValueError as exc:
             raise CommandError(f"Ongeldige datum '{as_of}': gebruik JJJJ-MM-DD.") from exc
+        day = day or timezone.localdate()
         if dry_run:
             result = monitoring.run(day, dry_run=True)
-        else:  # a real run by hand shows on the operator's status page like the nightly one
-            with record_run(JobRun.Job.DEADLINES, trigger="manueel") as run:
-                result = monitoring.run(day)
-                run.counts, run.error_count = result.as_dict(), result.errors
-        if dry_run:
             for traject_id, (soort, mijlpaal, due) in result.raised_signals:
                 self.stdout.write(f"zou melden: traject {traject_id} {soort} {mijlpaal} {due:%d/%m/%Y}")
-        r = result.as_dict()
+            r, errors = result.as_dict(), result.errors
+        else:  # the nightly run's own batches and end, in this process; on the operator's status page too
+            run = jobs.run_here(day, trigger="manueel")
+            r, errors = run.counts, run.error_count
         self.stdout.write(
-            f"{'Proef: ' if dry_run else ''}{r['evaluated']} trajecten geëvalueerd op {result.as_of:%d/%m/%Y}: "
-            f"{r['raised']} nieuwe signalen, {r['resolved']} opgelost, {r['errors']} fouten, "
-            f"{r['notifications_recorded']} meldingen klaargezet."
+            f"{'Proef: ' if dry_run else ''}{r.get('evaluated', 0)} trajecten geëvalueerd op {day:%d/%m/%Y}: "
+            f"{r.get('raised', 0)} nieuwe signalen, {r.get('resolved', 0)} opgelost, {errors} fouten, "
+            f"{r.get('notifications_recorded', 0)} meldingen klaargezet."
         )
         if not dry_run:
+            self.stdout.write(
+                f"Afwezigheden van 4 weken of meer zonder traject: {r.get('absences_raised', 0)} nieuwe "
+                f"signalen, {r.get('absences_resolved', 0)} opgelost."
+            )
             sent, failed = monitoring.send_pending()
             self.stdout.write(
                 f"{sent} e-mails verstuurd, {failed} mislukt (worden later opnieuw geprobeerd)."
             )
-        if result.errors:
-            raise CommandError(f"{result.errors} trajecten konden niet geëvalueerd worden; zie het logboek.")
+        if errors:
+            raise CommandError(f"{errors} trajecten konden niet geëvalueerd worden; zie het logboek.")
