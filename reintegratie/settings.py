@@ -280,6 +280,9 @@ CELERY_BEAT_SCHEDULE = {
 # Base URL used in e-mails (links to dossiers).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+# Senders the deadline run's end starts side by side (send_notifications tasks; the mails are shared out
+# row by row under FOR UPDATE SKIP LOCKED, each sent once). One per worker process is a good start.
+NOTIFICATION_SENDERS = env.int("NOTIFICATION_SENDERS", default=2)
 
 # The date from which the circular's *mandatory* start of a formal trajectory applies ("the first day of
 # the month after the VPS amendment"). Not fixed yet: empty means "not in force", and the tool warns

@@ -19,6 +19,7 @@ from trajecten.factories import (  # noqa: F401 - re-exported for the tests
     HervalFactory,
     InschattingFactory,
     MaatregelFactory,
+    NotificatieFactory,
     OnderzoekFactory,
     PersoneelslidFactory,
     StappenplanFactory,

@@ -188,6 +188,19 @@ class AfwezigheidImportFactory(factory.django.DjangoModelFactory):
     bestandsnaam = "afwezigheden.csv"
 
 
+class NotificatieFactory(factory.django.DjangoModelFactory):
+    """A recorded, unsent e-mail (a coach's digest)."""
+
+    class Meta:
+        model = m.Notificatie
+
+    soort = m.Notificatie.Soort.DIGEST
+    ontvanger = factory.SubFactory(GebruikerFactory, email=factory.Sequence(lambda n: f"coach{n}@example.be"))
+    sleutel = factory.Sequence(lambda n: f"2026-04-01/{n}")
+    onderwerp = "Termijnen van vandaag"
+    inhoud = factory.Sequence(lambda n: f"Overzicht {n}")
+
+
 class AfwezigheidFactory(factory.django.DjangoModelFactory):
     """A sickness-absence period as the personnel system records it (still running without laatste_dag)."""
 

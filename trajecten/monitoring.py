@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Mod
 from django.urls import reverse
 from django.utils import timezone
 
@@ -336,8 +337,10 @@ def deliver(mail, subject: str, body: str, to: str) -> None:
         raise OSError("de mailserver nam het bericht niet aan")
 
 
-def send_pending(limit: int = 10_000) -> tuple[int, int]:
-    """Send every recorded, unsent notification once (at most ``limit``); returns (sent, failed).
+def send_pending(limit: int = 10_000, part: int = 0, parts: int = 1) -> tuple[int, int]:
+    """Send every recorded, unsent notification once (at most ``limit``); returns (sent, failed). With
+    ``parts`` senders side by side, this one takes the mails whose id modulo ``parts`` is ``part``: each mail
+    is tried by one sender per round (a mail server that is down is not asked twice).
 
     Safe to run concurrently: a mail is sent under its row's lock (``FOR UPDATE SKIP LOCKED``, so two
     senders never take the same one), and marked sent in that same short transaction right after the mail
@@ -356,10 +359,13 @@ def send_pending(limit: int = 10_000) -> tuple[int, int]:
     mail = get_connection()
     try:
         while sent + failed < limit:
+            pending = Notificatie.objects.filter(
+                pk__gt=last, verzonden_op__isnull=True, pogingen__lt=attempts
+            )
+            if parts > 1:
+                pending = pending.alias(share=Mod("pk", parts)).filter(share=part)
             todo = list(
-                Notificatie.objects.filter(pk__gt=last, verzonden_op__isnull=True, pogingen__lt=attempts)
-                .order_by("pk")
-                .values_list("pk", "onderwerp", "inhoud", "ontvanger__email")[
+                pending.order_by("pk").values_list("pk", "onderwerp", "inhoud", "ontvanger__email")[
                     : min(500, limit - sent - failed)
                 ]
             )

@@ -2,6 +2,7 @@ import logging
 from datetime import date
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from operations.jobs import fail_batch, record_run
@@ -54,14 +55,19 @@ def run_deadline_batch(self, batch_id: int, as_of: str) -> None:
 def finish_deadline_run(run_id: int) -> None:
     """The end of a run (once): absences, notifications, totals; then the mails (sent once each)."""
     jobs.finish(run_id)
-    send_notifications.delay()  # also when the run had ended: this delivery may follow a kill before it
+    # also when the run had ended: this delivery may follow a kill before it. Side by side, each sender its
+    # own share of the mails (each mail tried once per round), so the mail server's latency is paid in parallel.
+    senders = max(1, settings.NOTIFICATION_SENDERS)
+    for part in range(senders):
+        send_notifications.delay(part, senders)
 
 
 @shared_task(name="trajecten.tasks.send_notifications", bind=True, max_retries=5)
-def send_notifications(self) -> dict:
-    """Send what was recorded and not yet sent. A failed send is retried later, never duplicated."""
+def send_notifications(self, part: int = 0, parts: int = 1) -> dict:
+    """Send what was recorded and not yet sent (of ``parts`` senders side by side, share ``part``). A failed
+    send is retried later, never duplicated."""
     with record_run(JobRun.Job.NOTIFICATIONS) as run:
-        sent, failed = monitoring.send_pending()
+        sent, failed = monitoring.send_pending(part=part, parts=parts)
         run.counts = {"sent": sent, "failed": failed}
         run.error_count = failed
     if failed and not self.app.conf.task_always_eager:
