@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +18,7 @@ from . import pdf
 from .documents import extract_document, report_document, template_document
 from .exports import table_rows, to_csv, to_xlsx
 from .models import Cijferset, Rapport
-from .sections import report_content
+from .sections import previous_periode, report_content
 from .tables import effort_rows, template_rows
 
 log = logging.getLogger(__name__)
@@ -162,6 +164,31 @@ def store_year(year: int) -> fg.Report:
         defaults={"berekend_op": timezone.now(), "data": data},
     )
     return report
+
+
+def period_key(periode: fg.Periode, entiteit_id: int | None) -> str:
+    """The cache key of a period's computed figures for one entity (or the VO: None)."""
+    return f"rapportering:periode:{periode.start:%Y%m%d}-{periode.end:%Y%m%d}:{entiteit_id or 'vo'}"
+
+
+def store_period(periode: fg.Periode, entiteit: Entiteit | None) -> dict:
+    """Compute a dashboard period that is not a calendar year (with the same period a year earlier, for one
+    entity or the VO) and keep it ``REPORT_PERIOD_SECONDS`` in the cache, with the answers of the
+    dashboard's protections (as ``store_year``), so that no request solves them. Returns what is kept:
+    ``berekend_op`` (ISO), ``report`` and ``previous`` (``fg.report_to_dict``) and the answers."""
+    report, previous = fg.build_many([periode, previous_periode(periode)], [entiteit] if entiteit else None)
+    with dc.recording() as answers:
+        report_content(report, entiteit, previous)
+    data = {
+        "berekend_op": timezone.now().isoformat(),
+        "report": fg.report_to_dict(report),
+        "previous": fg.report_to_dict(previous),
+        ANSWERS: answers,
+    }
+    key = period_key(periode, entiteit.pk if entiteit else None)
+    cache.set(key, data, timeout=settings.REPORT_PERIOD_SECONDS)
+    cache.delete(key + ":wachtrij")  # (a queued computation's mark: done)
+    return data
 
 
 def refresh_year_figures(years: list[int] | None = None) -> list[int]:

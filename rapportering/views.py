@@ -1,6 +1,10 @@
 """Dashboards, exports and the download page. Access: AgO every entity; HR and coaches their own."""
 
+from datetime import datetime
+from typing import NamedTuple
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -17,16 +21,17 @@ from django.views.decorators.http import require_POST
 from entiteiten.models import Entiteit
 from reintegratie import access
 from reintegratie.widgets import SnelleSelect
+from trajecten.models import Traject
 
 from . import disclosure as dc
 from . import figures as fg
-from . import pdf
+from . import pdf, services
 from .documents import report_document
 from .exports import table_rows, to_csv, to_xlsx
 from .models import Cijferset, Rapport
 from .sections import previous_periode, report_content
 from .services import ANSWERS, request_extract, request_year
-from .tasks import generate_reports, refresh_year_figures
+from .tasks import compute_period_figures, generate_reports, refresh_year_figures
 
 # Who sees which entities' figures and reports: reintegratie.access, for the whole tool.
 allowed_entities = access.zichtbare_entiteiten
@@ -149,16 +154,57 @@ def figures(
 ) -> tuple[fg.Report | None, fg.Report | None, object]:
     """The figures of a period and of the same period a year earlier, as the dashboard shows them: a
     calendar year's stored figures (refreshed nightly, so the page answers at VO scale; the year before
-    only when stored, else queued and left out now), any other period computed now. Returns (report,
-    previous, snap): ``snap`` the stored year's row, None for a live period, and ``report`` None while a
-    year is being computed in the background."""
+    only when stored, else queued and left out now), any other period's kept ones (``period_figures``).
+    Returns (report, previous, snap): ``snap`` says when they were computed (the stored year's row, or a
+    ``Berekend``), and ``report`` is None while they are being computed in the background."""
     if periode != fg.Periode.year(periode.start.year):
-        return *live_figures(periode, entiteit), None
+        return period_figures(periode, entiteit)
     snap = stored_year_figures(periode.start.year)
     if snap is None:
         return None, None, None
     before = stored_year_figures(periode.start.year - 1)
     return stored_report(snap), stored_report(before) if before is not None else None, snap
+
+
+class Berekend(NamedTuple):
+    """When a kept period's figures were computed (the dashboard says so, as for a stored year)."""
+
+    berekend_op: datetime
+
+
+def period_figures(
+    periode: fg.Periode, entiteit: Entiteit | None
+) -> tuple[fg.Report | None, fg.Report | None, Berekend | None]:
+    """A period that is not a calendar year, for one entity or the VO, with the same period a year earlier:
+    computed once and kept ``REPORT_PERIOD_SECONDS`` (services.store_period), with the answers of its
+    protections. A scope of at most ``REPORT_INLINE_UP_TO`` trajectories is computed in the request (well
+    under a second); a larger one (a half year of the VO took 20 s at 1,000,000 trajectories, the largest
+    entity's 3 s) is queued for a worker, once, and (None, None, None) says it is being computed. With
+    tasks in-process (development, tests) it is computed now."""
+    entiteit_id = entiteit.pk if entiteit else None
+    key = services.period_key(periode, entiteit_id)
+    data = cache.get(key)
+    if data is None:
+        if compute_period_figures.app.conf.task_always_eager or _small_scope(entiteit):
+            data = services.store_period(periode, entiteit)
+        else:
+            if cache.add(key + ":wachtrij", True, timeout=QUEUED_FOR):
+                compute_period_figures.delay(periode.start.isoformat(), periode.end.isoformat(), entiteit_id)
+            return None, None, None
+    memo = (key, data["berekend_op"])
+    pair = _PERIODS.get(memo)
+    if pair is None:  # decoded once per process and computation, as the stored years (_REPORTS)
+        pair = fg.report_from_dict(data["report"]), fg.report_from_dict(data["previous"])
+        pair[0].__dict__[ANSWERS] = data.get(ANSWERS, {})
+        _remember(_PERIODS, memo, pair)
+    return *pair, Berekend(datetime.fromisoformat(data["berekend_op"]))
+
+
+def _small_scope(entiteit: Entiteit | None) -> bool:
+    """At most ``REPORT_INLINE_UP_TO`` trajectories in the scope (a bounded count)."""
+    limit = settings.REPORT_INLINE_UP_TO
+    scope = Traject.objects.filter(entiteit=entiteit) if entiteit else Traject.objects.all()
+    return limit > 0 and scope.order_by()[: limit + 1].count() <= limit
 
 
 def live_figures(periode: fg.Periode, entiteit: Entiteit | None) -> tuple[fg.Report, fg.Report]:
@@ -167,8 +213,8 @@ def live_figures(periode: fg.Periode, entiteit: Entiteit | None) -> tuple[fg.Rep
 
 
 def stored_answers(*reports: fg.Report | None) -> dict[str, list[str]]:
-    """The protections solved when stored years' figures were computed (services.store_year; none for a
-    live period): handed to ``disclosure.known``, so that no request solves them again."""
+    """The protections solved when stored years' or kept periods' figures were computed
+    (services.store_year, services.store_period; none for a live period): handed to ``disclosure.known``, so that no request solves them again."""
     out: dict[str, list[str]] = {}
     for report in reports:
         out |= report.__dict__.get(ANSWERS, {}) if report is not None else {}
@@ -186,6 +232,8 @@ def dashboard(request):
         else:
             if snap is not None:
                 context["berekend_op"] = snap.berekend_op
+                if isinstance(snap, Berekend):  # a kept period, not a stored year
+                    context["bewaard_minuten"] = max(1, settings.REPORT_PERIOD_SECONDS // 60)
             with dc.known(stored_answers(previous, report)):
                 content = report_content(report, entiteit, previous)
             context["findings"] = content.findings
@@ -195,7 +243,7 @@ def dashboard(request):
     return render(request, "rapportering/dashboard.html", context)
 
 
-QUEUED_FOR = 10 * 60  # seconds a queued computation of a year keeps others from queueing it again
+QUEUED_FOR = 10 * 60  # seconds a queued computation of a year or period keeps others from queueing it again
 
 
 def stored_year_figures(year: int) -> Cijferset | None:
@@ -220,7 +268,15 @@ def stored_year_figures(year: int) -> Cijferset | None:
 # made its slow requests slower (garbage collection). The key holds the computation's time, so a refreshed
 # year is read anew.
 _REPORTS: dict[tuple[int, object], fg.Report] = {}
+_PERIODS: dict[tuple[str, str], tuple[fg.Report, fg.Report]] = {}
 _REPORTS_KEPT = 4
+
+
+def _remember(memo: dict, key, value) -> None:
+    """Keep ``value`` in ``memo``, forgetting the oldest beyond ``_REPORTS_KEPT``."""
+    while len(memo) >= _REPORTS_KEPT:
+        memo.pop(next(iter(memo)))
+    memo[key] = value
 
 
 def stored_report(snap: Cijferset) -> fg.Report:
@@ -233,9 +289,7 @@ def stored_report(snap: Cijferset) -> fg.Report:
             return fg.build(fg.Periode(snap.periode_start, snap.periode_eind))
         report = fg.report_from_dict(data)
         report.__dict__[ANSWERS] = data.get(ANSWERS, {})
-        while len(_REPORTS) >= _REPORTS_KEPT:
-            _REPORTS.pop(next(iter(_REPORTS)))
-        _REPORTS[key] = report
+        _remember(_REPORTS, key, report)
     return report
 
 
@@ -244,8 +298,8 @@ def export(request, fmt):
     form, periode, entiteit = _period_and_entity(request)
     if periode is None:  # bad period or entity: the dashboard's form with its errors, no file
         return render(request, "rapportering/dashboard.html", {"form": form, "sections": []}, status=400)
-    # "Download deze cijfers": the figures the dashboard shows (a calendar year's stored ones), computed now
-    # only while the stored year is still being computed
+    # "Download deze cijfers": the figures the dashboard shows (a calendar year's stored ones, a period's kept
+    # ones), computed now only while they are still being computed in the background
     report, previous, _snap = figures(periode, entiteit)
     if report is None:
         report, previous = live_figures(periode, entiteit)
