@@ -177,9 +177,9 @@ def period_figures(
 ) -> tuple[fg.Report | None, fg.Report | None, Berekend | None]:
     """A period that is not a calendar year, for one entity or the VO, with the same period a year earlier:
     computed once and kept ``REPORT_PERIOD_SECONDS`` (services.store_period), with the answers of its
-    protections. A scope of at most ``REPORT_INLINE_UP_TO`` trajectories is computed in the request (well
-    under a second); a larger one (a half year of the VO took 20 s at 1,000,000 trajectories, the largest
-    entity's 3 s) is queued for a worker, once, and (None, None, None) says it is being computed. With
+    protections. A scope of at most ``REPORT_INLINE_UP_TO`` trajectories is computed in the request (about
+    half a second); a larger one (the largest entity's half year took 1.2 s at 100,000 trajectories, the VO's
+    a minute) is queued for a worker, once, and (None, None, None) says it is being computed. With
     tasks in-process (development, tests) it is computed now."""
     entiteit_id = entiteit.pk if entiteit else None
     key = services.period_key(periode, entiteit_id)

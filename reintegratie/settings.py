@@ -296,8 +296,8 @@ REPORT_MIN_CELL = env.int("REPORT_MIN_CELL", default=5)
 # period's figures in its own process, side by side on the CPUs (reintegratie.parallel; 0: never).
 REPORT_PARALLEL_FROM = env.int("REPORT_PARALLEL_FROM", default=20000)
 # A dashboard period other than a calendar year: computed in the request up to this many trajectories in its
-# scope (well under a second), else by a worker while the page says so; either way kept this many seconds.
-REPORT_INLINE_UP_TO = env.int("REPORT_INLINE_UP_TO", default=20000)
+# scope (about half a second), else by a worker while the page says so; either way kept this many seconds.
+REPORT_INLINE_UP_TO = env.int("REPORT_INLINE_UP_TO", default=5000)
 REPORT_PERIOD_SECONDS = env.int("REPORT_PERIOD_SECONDS", default=3600)
 
 EMAIL_BACKEND = env(

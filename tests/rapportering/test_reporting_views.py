@@ -357,7 +357,7 @@ def test_a_large_period_is_computed_in_the_background_and_kept(
 def test_a_small_period_is_computed_in_the_request(
     client, hr_a, entiteit_a, entiteit_b, monkeypatch, settings, half_year
 ):
-    """Up to REPORT_INLINE_UP_TO trajectories (default 20,000: well under a second) nobody waits for a refresh:
+    """Up to REPORT_INLINE_UP_TO trajectories (default 5,000: about half a second) nobody waits for a refresh:
     the period is computed in the request, and kept."""
     from rapportering import views
 
