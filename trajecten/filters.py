@@ -13,11 +13,12 @@ OPEN = "open"
 
 
 def coaches(request):
-    return access.coaches(getattr(request, "user", None))
+    # (only what an option prints: AgO's list holds every coach of the VO)
+    return access.coaches(getattr(request, "user", None)).only("first_name", "last_name", "username")
 
 
 def entiteiten(request):
-    return access.zichtbare_entiteiten(getattr(request, "user", None))
+    return access.zichtbare_entiteiten(getattr(request, "user", None)).only("code", "naam")
 
 
 MIJN, ALLE = "mijn", "alle"
