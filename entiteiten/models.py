@@ -46,8 +46,14 @@ class Entiteit(models.Model):
             models.CheckConstraint(condition=Q(code__regex=CODE_PATTERN), name="entiteit_code_tekens"),
         ]
 
+    LABEL_FIELDS = ("naam", "code")  # what __str__ prints (a select's options read only these)
+
     def __str__(self):
-        return f"{self.naam} ({self.code})"
+        return self.label_of(self.naam, self.code)
+
+    @staticmethod
+    def label_of(naam: str, code: str) -> str:
+        return f"{naam} ({code})"
 
 
 class Gebruiker(AbstractUser):
@@ -91,8 +97,15 @@ class Gebruiker(AbstractUser):
             )
         ]
 
+    LABEL_FIELDS = ("first_name", "last_name", "username")  # what __str__ prints
+
     def __str__(self):
-        return self.get_full_name() or self.username
+        return self.label_of(self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def label_of(first_name: str, last_name: str, username: str) -> str:
+        """As ``get_full_name() or username``."""
+        return f"{first_name} {last_name}".strip() or username
 
     @property
     def is_ago(self) -> bool:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from entiteiten.models import Entiteit
 from reintegratie import access
-from reintegratie.widgets import SnelleSelect
+from reintegratie.widgets import SnelleModelSelect
 from trajecten.models import Traject
 
 from . import disclosure as dc
@@ -94,7 +94,7 @@ class PeriodForm(forms.Form):
         label=gettext_lazy("Entiteit"),
         queryset=Entiteit.objects.none(),
         required=False,
-        widget=SnelleSelect,  # every entity for AgO: Django's template per option was a third of the page
+        widget=SnelleModelSelect,  # every entity for AgO: Django's template per option was a third of the page
     )
 
     def __init__(self, *args, user, **kwargs):

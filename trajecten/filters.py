@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from entiteiten.models import Gebruiker
 from reintegratie import access
-from reintegratie.widgets import SnelleSelect
+from reintegratie.widgets import SnelleModelSelect, SnelleSelect
 
 from .models import Aanmelding, Traject
 
@@ -13,12 +13,11 @@ OPEN = "open"
 
 
 def coaches(request):
-    # (only what an option prints: AgO's list holds every coach of the VO)
-    return access.coaches(getattr(request, "user", None)).only("first_name", "last_name", "username")
+    return access.coaches(getattr(request, "user", None))
 
 
 def entiteiten(request):
-    return access.zichtbare_entiteiten(getattr(request, "user", None)).only("code", "naam")
+    return access.zichtbare_entiteiten(getattr(request, "user", None))
 
 
 MIJN, ALLE = "mijn", "alle"
@@ -43,10 +42,10 @@ class TrajectFilter(django_filters.FilterSet):
         widget=SnelleSelect,
     )
     coach = django_filters.ModelChoiceFilter(
-        queryset=coaches, empty_label=_("Alle coaches"), widget=SnelleSelect
+        queryset=coaches, empty_label=_("Alle coaches"), widget=SnelleModelSelect
     )
     entiteit = django_filters.ModelChoiceFilter(
-        queryset=entiteiten, empty_label=_("Alle entiteiten"), widget=SnelleSelect
+        queryset=entiteiten, empty_label=_("Alle entiteiten"), widget=SnelleModelSelect
     )
     overschrijdend = django_filters.ChoiceFilter(
         label=_("Entiteitsoverschrijdend (AgO)"),

@@ -329,3 +329,27 @@ def test_worklist_selects_have_djangos_markup(as_coach_a, coach_a, entiteit_a):
         assert fast == re.sub(r"\n\s*\n", "\n", django), name
     coach_html = TrajectFilter({"coach": coach_a.pk}, request=req, today=TODAY).form["coach"].as_widget()
     assert f'<option value="{coach_a.pk}" selected>Ann &amp; &quot;Bo&quot; &lt;i&gt;' in coach_html
+
+
+def test_ago_worklist_selects_have_djangos_markup(client, ago, coach_a, coach_b, entiteit_a, entiteit_b):
+    """AgO's coach and entity options (every coach and entity of the VO) are read as rows
+    (SnelleModelSelect): the same options, labels (a coach without a name: the username) and selection as
+    Django's Select over model instances."""
+    from django import forms
+
+    from tests.factories import GebruikerFactory
+    from trajecten.filters import TrajectFilter
+
+    GebruikerFactory(username="zonder.naam", first_name="", last_name="", entiteit=entiteit_b)
+    client.force_login(ago)
+    req = client.get(reverse("worklist")).wsgi_request
+    for data in ({}, {"coach": coach_b.pk, "entiteit": entiteit_a.pk}):
+        flt = TrajectFilter(data, request=req, today=TODAY)
+        html = {}
+        for name in ("coach", "entiteit"):
+            html[name] = flt.form[name].as_widget()
+            flt.form.fields[name].widget.__class__ = forms.Select
+            assert html[name] == re.sub(r"\n\s*\n", "\n", flt.form[name].as_widget()), name
+        assert html["coach"].count("<option") == 1 + 3 and html["entiteit"].count("<option") == 1 + 2
+        assert ">zonder.naam</option>" in html["coach"]
+        assert html["coach"].count(" selected>") == html["entiteit"].count(" selected>") == 1
