@@ -15,6 +15,7 @@ from django.urls import reverse
 from entiteiten.models import Gebruiker
 
 from .models import Afwezigheid, AfwezigheidImport, Notificatie, Personeelslid, Traject
+from .monitoring import record_new
 
 FOUR_WEEKS = timedelta(days=28)  # the circular's first milestone (info arbeidsarts) falls then
 
@@ -164,6 +165,4 @@ def record_notifications(as_of: date) -> int:
                     ),
                 )
             )
-    before = Notificatie.objects.count()
-    Notificatie.objects.bulk_create(notes, ignore_conflicts=True)
-    return Notificatie.objects.count() - before
+    return record_new(notes)

@@ -197,20 +197,22 @@ def store_summaries(changed: list[Traject]) -> None:
         )
 
 
-def insert_new(model, names: Sequence[str], rows: Sequence[tuple]) -> None:
+def insert_new(model, names: Sequence[str], rows: Sequence[tuple]) -> int:
     """Insert ``rows`` (tuples of the ``names`` fields' values), skipping any a unique constraint already
-    holds. PostgreSQL: one ``INSERT ... SELECT FROM unnest(..) ON CONFLICT DO NOTHING`` (the deadline job's
-    first run raises some 800 signals a batch; ``bulk_create`` spent 35 ms a batch building them).
-    ``bulk_create(ignore_conflicts=True)`` elsewhere (SQLite)."""
+    holds; how many were inserted. PostgreSQL: one ``INSERT ... SELECT FROM unnest(..) ON CONFLICT DO
+    NOTHING`` (the deadline job's first run raises some 800 signals a batch; ``bulk_create`` spent 35 ms a
+    batch building them), counted by the statement itself. ``bulk_create(ignore_conflicts=True)`` elsewhere
+    (SQLite, development: counted by counting the table before and after)."""
     if not rows:
-        return
+        return 0
     conn = connections[model.objects.db]
     if conn.vendor != "postgresql":
         attnames = [model._meta.get_field(n).attname for n in names]
+        before = model.objects.count()
         model.objects.bulk_create(
             [model(**dict(zip(attnames, r, strict=True))) for r in rows], ignore_conflicts=True
         )
-        return
+        return model.objects.count() - before
     source, columns, values = _unnest(conn, model, names, rows)
     table = conn.ops.quote_name(model._meta.db_table)
     with conn.cursor() as cur:
@@ -218,6 +220,7 @@ def insert_new(model, names: Sequence[str], rows: Sequence[tuple]) -> None:
             f"INSERT INTO {table} ({columns}) SELECT * FROM {source} ON CONFLICT DO NOTHING",  # noqa: S608 - quoted names from the model
             values,
         )
+        return cur.rowcount
 
 
 def refresh_summaries(qs: QuerySet[Traject], as_of: date, batch_size: int = 2000) -> int:
