@@ -94,7 +94,8 @@ class PeriodForm(forms.Form):
         label=gettext_lazy("Entiteit"),
         queryset=Entiteit.objects.none(),
         required=False,
-        widget=SnelleModelSelect,  # every entity for AgO: Django's template per option was a third of the page
+        # every entity for AgO: Django's template per option was a third of the page
+        widget=SnelleModelSelect,
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -214,7 +215,8 @@ def live_figures(periode: fg.Periode, entiteit: Entiteit | None) -> tuple[fg.Rep
 
 def stored_answers(*reports: fg.Report | None) -> dict[str, list[str]]:
     """The protections solved when stored years' or kept periods' figures were computed
-    (services.store_year, services.store_period; none for a live period): handed to ``disclosure.known``, so that no request solves them again."""
+    (services.store_year, services.store_period; none for a live period): handed to ``disclosure.known``,
+    so that no request solves them again."""
     out: dict[str, list[str]] = {}
     for report in reports:
         out |= report.__dict__.get(ANSWERS, {}) if report is not None else {}

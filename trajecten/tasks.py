@@ -56,7 +56,7 @@ def finish_deadline_run(run_id: int) -> None:
     """The end of a run (once): absences, notifications, totals; then the mails (sent once each)."""
     jobs.finish(run_id)
     # also when the run had ended: this delivery may follow a kill before it. Side by side, each sender its
-    # own share of the mails (each mail tried once per round), so the mail server's latency is paid in parallel.
+    # own share of the mails (each mail tried once per round): the mail server's latency is paid in parallel.
     senders = max(1, settings.NOTIFICATION_SENDERS)
     for part in range(senders):
         send_notifications.delay(part, senders)
