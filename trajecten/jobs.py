@@ -12,7 +12,11 @@
 3. The batch that leaves none open sends ``finish_deadline_run``: closed trajectories' signals, the
    absences from the personnel system, the day's notifications (recorded once: unique keys) and the
    run's totals, in one transaction under the run's row lock; then the mails go out
-   (``send_notifications``, each mail marked sent as it goes).
+   (``NOTIFICATION_SENDERS`` ``send_notifications`` tasks side by side, each with its share of the mails,
+   each mail marked sent as it goes).
+
+An operator's run by hand (``manage.py run_deadline_job``) is ``run_here``: the same run, batches and end, one
+after the other in the command's own process.
 
 Why not a chord: Celery counts a chord's finished parts in the result backend, so a part delivered twice
 would count twice (the callback fires early) or a part lost would never count. The database knows which
