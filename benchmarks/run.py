@@ -414,7 +414,7 @@ def measure_first_period(size: int, client, entiteit=None) -> dict:
     year = timezone.localdate().year - 1
     periode = fg.Periode(date(year, 1, 1), date(year, 6, 30))
     key = services.period_key(periode, entiteit.pk if entiteit else None)
-    cache.delete_many([key, key + ":wachtrij"])
+    cache.delete_many([key, services.period_mark(key)])
     url = reverse("dashboard") + f"?van=01/01/{year}&tot=30/06/{year}"
     return first_view_row(
         f"dashboard, first view of a half year, {'the largest entity (HR)' if entiteit else 'VO-wide (AgO)'}",

@@ -171,6 +171,11 @@ def period_key(periode: fg.Periode, entiteit_id: int | None) -> str:
     return f"rapportering:periode:{periode.start:%Y%m%d}-{periode.end:%Y%m%d}:{entiteit_id or 'vo'}"
 
 
+def period_mark(key: str) -> str:
+    """The cache key that says a period's computation (``key``: ``period_key``) is queued."""
+    return key + ":wachtrij"
+
+
 def store_period(periode: fg.Periode, entiteit: Entiteit | None) -> dict:
     """Compute a dashboard period that is not a calendar year (with the same period a year earlier, for one
     entity or the VO) and keep it ``REPORT_PERIOD_SECONDS`` in the cache, with the answers of the
@@ -187,7 +192,7 @@ def store_period(periode: fg.Periode, entiteit: Entiteit | None) -> dict:
     }
     key = period_key(periode, entiteit.pk if entiteit else None)
     cache.set(key, data, timeout=settings.REPORT_PERIOD_SECONDS)
-    cache.delete(key + ":wachtrij")  # (a queued computation's mark: done)
+    cache.delete(period_mark(key))  # (the queued computation: done)
     return data
 
 

@@ -1,8 +1,12 @@
+from datetime import date
+
 from celery import shared_task
 
+from entiteiten.models import Entiteit
 from operations.jobs import record_run
 from operations.models import JobRun
 
+from . import figures as fg
 from . import services
 
 
@@ -29,12 +33,6 @@ def refresh_year_figures(years: list[int] | None = None) -> list[int]:
 def compute_period_figures(start: str, end: str, entiteit_id: int | None = None) -> str:
     """A dashboard period that is not a calendar year, too large to compute in the request (views.figures):
     its figures, kept in the cache for the page that asked. Returns the cache key."""
-    from datetime import date
-
-    from entiteiten.models import Entiteit
-
-    from . import figures as fg
-
     periode = fg.Periode(date.fromisoformat(start), date.fromisoformat(end))
     entiteit = Entiteit.objects.get(pk=entiteit_id) if entiteit_id else None
     # (not a JobRun: the status page's "figures" are the nightly refresh, whose lateness this must not hide)

@@ -189,7 +189,7 @@ def period_figures(
         if compute_period_figures.app.conf.task_always_eager or _small_scope(entiteit):
             data = services.store_period(periode, entiteit)
         else:
-            if cache.add(key + ":wachtrij", True, timeout=QUEUED_FOR):
+            if cache.add(services.period_mark(key), True, timeout=QUEUED_FOR):
                 compute_period_figures.delay(periode.start.isoformat(), periode.end.isoformat(), entiteit_id)
             return None, None, None
     memo = (key, data["berekend_op"])

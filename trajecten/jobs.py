@@ -95,11 +95,17 @@ def run_here(as_of: date, trigger: str = "manueel") -> JobRun:
         try:
             run_batch(batch_id, as_of, "manueel")
         except Exception as exc:
-            fail_batch(batch_id, exc, final=True)
-            log.exception("deadline job: batch %s failed", batch_id, extra={"job_batch_id": batch_id})
+            give_up(batch_id, exc)
     finish(run.pk)
     run.refresh_from_db()
     return run
+
+
+def give_up(batch_id: int, exc: Exception) -> None:
+    """A batch that broke for the last time (its work rolled back): recorded as failed, so that the run ends
+    "Mislukt", and logged with the traceback (call it where ``exc`` is being handled)."""
+    fail_batch(batch_id, exc, final=True)
+    log.exception("deadline job: batch %s failed", batch_id, extra={"job_batch_id": batch_id})
 
 
 def run_batch(batch_id: int, as_of: date, worker: str) -> int:

@@ -1,4 +1,3 @@
-import logging
 from datetime import date
 
 from celery import shared_task
@@ -9,8 +8,6 @@ from operations.jobs import fail_batch, record_run
 from operations.models import JobBatch, JobRun
 
 from . import jobs, monitoring
-
-log = logging.getLogger(__name__)
 
 # The deadline job's tasks are acknowledged after they ran (acks_late, the default in settings) and given
 # back to the queue when their worker process dies (reject_on_worker_lost): each is idempotent.
@@ -42,11 +39,10 @@ def run_deadline_batch(self, batch_id: int, as_of: str) -> None:
     try:
         run_id = jobs.run_batch(batch_id, date.fromisoformat(as_of), self.request.hostname or "in-process")
     except Exception as exc:
-        final = self.app.conf.task_always_eager or self.request.retries >= self.max_retries
-        fail_batch(batch_id, exc, final=final)
-        if not final:
+        if not (self.app.conf.task_always_eager or self.request.retries >= self.max_retries):
+            fail_batch(batch_id, exc, final=False)
             raise self.retry(exc=exc, countdown=30) from exc
-        log.exception("deadline job: batch %s failed", batch_id, extra={"job_batch_id": batch_id})
+        jobs.give_up(batch_id, exc)
         run_id = JobBatch.objects.values_list("run_id", flat=True).get(pk=batch_id)
     jobs.maybe_finish(run_id)
 

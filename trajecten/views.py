@@ -33,6 +33,7 @@ from .facts import Dossier, facts_from
 from .filters import TrajectFilter
 from .labels import MIJLPALEN, STATES, WARNINGS
 from .paging import COUNT_LIMIT, BoundedPaginator
+from .services.base import fmt
 
 PAGE_SIZE = 25
 ABSENT_SHOWN = 5
@@ -61,11 +62,6 @@ def home(request):
 _SOORTEN, _STATUSSEN = dict(m.Traject.Soort.choices), dict(m.Traject.Status.choices)
 
 
-def _dmy(d: date | None) -> str:
-    """A date as the tool prints it (dd/mm/jjjj), or a dash."""
-    return f"{d:%d/%m/%Y}" if d else "—"
-
-
 @dataclass(slots=True)
 class Row:
     """One worklist row: its trajectory and what its cells print, prepared here rather than in the template
@@ -89,8 +85,8 @@ class Row:
             signalen=row_signals(t, day),
             url=reverse("dossier", args=[t.pk]),
             soort=str(_SOORTEN.get(t.soort, t.soort)),
-            d0=_dmy(t.d0),
-            termijn=_dmy(termijn) if termijn else "",
+            d0=fmt(t.d0),
+            termijn=fmt(termijn) if termijn else "",
             mijlpaal=MIJLPALEN.get(t.eerstvolgende_mijlpaal, "") if termijn else "",
             coach=str(t.coach) if t.coach_id else "—",
             status=str(_STATUSSEN.get(t.status, t.status)),

@@ -307,12 +307,12 @@ def half_year(entiteit_a, request):
     from django.core.cache import cache
 
     from rapportering.figures import Periode
-    from rapportering.services import period_key
+    from rapportering.services import period_key, period_mark
 
     key = period_key(Periode(date(2025, 1, 1), date(2025, 6, 30)), entiteit_a.pk)
 
     def clear():
-        cache.delete_many([key, key + ":wachtrij"])
+        cache.delete_many([key, period_mark(key)])
 
     clear()
     request.addfinalizer(clear)

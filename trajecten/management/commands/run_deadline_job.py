@@ -17,10 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, as_of=None, dry_run=False, **options):
         try:
-            day = date.fromisoformat(as_of) if as_of else None
+            day = date.fromisoformat(as_of) if as_of else timezone.localdate()
         except ValueError as exc:
             raise CommandError(f"Ongeldige datum '{as_of}': gebruik JJJJ-MM-DD.") from exc
-        day = day or timezone.localdate()
         if dry_run:
             result = monitoring.run(day, dry_run=True)
             for traject_id, (soort, mijlpaal, due) in result.raised_signals:
