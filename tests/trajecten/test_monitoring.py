@@ -262,6 +262,23 @@ def test_the_command_runs_the_nightly_job_with_its_absences(t, entiteit_a):
     assert any("P900" in msg.body for msg in mail.outbox)
 
 
+def test_a_batch_that_breaks_in_the_command_fails_the_run(t, monkeypatch):
+    """By hand as by the workers after their last retry: the broken batch is recorded as failed (its work
+    rolled back), the run ends "Mislukt", and the command says so."""
+    from operations.models import JobBatch, JobRun
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("database gone")
+
+    monkeypatch.setattr(monitoring, "run_range", broken)
+    with pytest.raises(CommandError, match="konden niet geëvalueerd worden"):
+        call_command("run_deadline_job", "--as-of", "2026-04-01", stdout=StringIO())
+    run = JobRun.objects.get(job=JobRun.Job.DEADLINES)
+    assert (run.trigger, run.status) == ("manueel", "failed")
+    assert list(JobBatch.objects.values_list("status", flat=True)) == ["failed"]
+    assert not m.Signaal.objects.exists()
+
+
 def test_beat_schedule_runs_the_job_daily_in_brussels(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["evaluate-deadlines-daily"]
     assert entry["task"] == "trajecten.tasks.run_deadline_job"
