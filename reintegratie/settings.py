@@ -4,6 +4,7 @@ Without any variable set the app runs for development on SQLite with Celery task
 Production sets DJANGO_SECRET_KEY, DATABASE_URL (PostgreSQL), REDIS_URL and DJANGO_ALLOWED_HOSTS.
 """
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -252,6 +253,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # Deadline monitoring (issue "Deadline monitoring"): daily run at this local hour, in batches of this many
 # open trajectories spread over the workers (trajecten.jobs).
 DEADLINE_BATCH_SIZE = env.int("DEADLINE_BATCH_SIZE", default=2000)
+# The pool processes of all workers together: the batches come in a multiple of it, of equal size, so that the
+# processes end together. Default: one worker (docker-compose) with Celery's default pool, one process per CPU.
+DEADLINE_WORKER_PROCESSES = env.int("DEADLINE_WORKER_PROCESSES", default=os.cpu_count() or 1)
 # Tests only: a batch waits this many seconds before it commits (the worker test kills it meanwhile).
 DEADLINE_BATCH_STALL = env.float("DEADLINE_BATCH_STALL", default=0)
 DEADLINE_JOB_HOUR = env.int("DEADLINE_JOB_HOUR", default=6)

@@ -15,3 +15,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"  # noqa: F405
+# The deadline job's batches do not depend on the CPUs of the machine that runs the tests.
+DEADLINE_WORKER_PROCESSES = env.int("DEADLINE_WORKER_PROCESSES", default=1)  # noqa: F405

@@ -381,15 +381,25 @@ def dossier_batches(qs: QuerySet[Traject], batch_size: int) -> Iterator[list[Dos
         last = batch[-1].traject.pk
 
 
-def id_ranges(ids: Sequence[int], size: int) -> list[tuple[int, int | None]]:
-    """Cut sorted ids into ranges of at most ``size``: (after, up_to) with ``after < id <= up_to``; the
-    last range is open-ended (None), so a trajectory added while the job runs is not left out."""
+def id_batches(ids: Sequence[int], size: int, processes: int = 1) -> list[tuple[int, int | None, int]]:
+    """Cut sorted ids into batches of at most ``size``: (after, up_to, number) with ``after < id <= up_to``;
+    the last is open-ended (None), so a trajectory added while the job runs is not left out.
+
+    ``processes`` share the batches (the workers' pool processes together): their number is a multiple of it
+    and their sizes differ by one at most, so that the processes end together. Cut into full batches and a
+    remainder, the last batch ran alone (8,500 at 2,000 a batch: four full ones on two processes, then 500
+    with one process idle)."""
+    if not ids:
+        return []
+    rounds = -(-len(ids) // (size * max(1, processes)))
+    count = min(len(ids), rounds * max(1, processes))
+    base, extra = divmod(len(ids), count)
     out = []
     after = 0
-    for start in range(0, len(ids), size):
-        chunk = ids[start : start + size]
-        out.append((after, chunk[-1]))
-        after = chunk[-1]
-    if out:
-        out[-1] = (out[-1][0], None)
+    start = 0
+    for i in range(count):
+        end = start + base + (1 if i < extra else 0)
+        out.append((after, ids[end - 1], end - start))
+        after, start = ids[end - 1], end
+    out[-1] = (out[-1][0], None, out[-1][2])
     return out

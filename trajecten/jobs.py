@@ -1,8 +1,9 @@
 """The nightly deadline job spread over the Celery workers (the tasks are in trajecten.tasks).
 
-1. ``start`` (task ``run_deadline_job``): the open trajectories' ids are cut into ranges of
-   ``DEADLINE_BATCH_SIZE``; the run (``JobRun``) and one ``JobBatch`` per range are recorded in one
-   transaction, and a Celery group of batch tasks is sent. Any number of workers share the group.
+1. ``start`` (task ``run_deadline_job``): the open trajectories' ids are cut into ranges of at most
+   ``DEADLINE_BATCH_SIZE``, of equal size, as many as a multiple of ``DEADLINE_WORKER_PROCESSES``; the run
+   (``JobRun``) and one ``JobBatch`` per range are recorded in one transaction, and a Celery group of
+   batch tasks is sent. Any number of workers share the group.
 2. ``run_batch`` (task ``run_deadline_batch``, acks_late, reject_on_worker_lost): the range's trajectories
    are evaluated once each (trajecten.monitoring.sync_batch); signals, summaries and the batch's status
    "klaar" are committed in ONE transaction under the batch's row lock (operations.jobs.batch_work). A
@@ -49,7 +50,7 @@ from operations.jobs import (
 from operations.models import JobBatch, JobRun
 
 from . import absences, monitoring
-from .evaluation import id_ranges
+from .evaluation import id_batches
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +63,7 @@ def record(as_of: date, task_id: str = "", trigger: str = "celery") -> tuple[Job
     its batches not done yet."""
     close_abandoned_runs(JobRun.Job.DEADLINES, timezone.now() - ABANDONED_AFTER)
     ids = list(monitoring.open_trajecten().order_by("pk").values_list("pk", flat=True))
-    size = settings.DEADLINE_BATCH_SIZE
-    ranges = id_ranges(ids, size)
-    parts = [(after, up_to, min(size, len(ids) - i * size)) for i, (after, up_to) in enumerate(ranges)]
+    parts = id_batches(ids, settings.DEADLINE_BATCH_SIZE, settings.DEADLINE_WORKER_PROCESSES)
     run, _ = start_run(
         JobRun.Job.DEADLINES, trigger, task_id, parts, {"as_of": as_of.isoformat(), "dry_run": False}
     )

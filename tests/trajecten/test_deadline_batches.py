@@ -27,7 +27,7 @@ from tests.factories import (
 from trajecten import deadlines as dl
 from trajecten import jobs, monitoring
 from trajecten import models as m
-from trajecten.evaluation import dossiers, facts_of, id_ranges, with_rule_data
+from trajecten.evaluation import dossiers, facts_of, id_batches, with_rule_data
 from trajecten.facts import facts_from
 from trajecten.tasks import finish_deadline_run, run_deadline_batch, run_deadline_job
 
@@ -115,8 +115,42 @@ def test_the_set_based_read_gives_the_facts_of_the_dossier(entiteit_a):
 
 
 def test_ids_are_cut_into_ranges_that_leave_none_out():
-    assert id_ranges([], 3) == []
-    assert id_ranges([2, 5, 7, 9, 12], 2) == [(0, 5), (5, 9), (9, None)]
+    assert id_batches([], 3) == []
+    assert id_batches([2, 5, 7, 9, 12], 2) == [(0, 5, 2), (5, 9, 2), (9, None, 1)]
+
+
+@pytest.mark.parametrize(
+    "n, size, processes, sizes",
+    [
+        (8_500, 2_000, 2, [1_417] * 4 + [1_416] * 2),  # not 4 x 2,000 and 500 with one process idle
+        (8_000, 2_000, 2, [2_000] * 4),
+        (8_001, 2_000, 2, [1_334] * 3 + [1_333] * 3),
+        (85_780, 2_000, 2, [1_950] * 24 + [1_949] * 20),
+        (5, 2_000, 2, [3, 2]),
+        (1, 2_000, 4, [1]),  # never an empty batch
+        (10, 3, 1, [3, 3, 2, 2]),
+        (10, 3, 3, [2, 2, 2, 2, 1, 1]),
+    ],
+)
+def test_batches_are_a_multiple_of_the_processes_and_of_equal_size(n, size, processes, sizes):
+    ids = list(range(10, 10 + 3 * n, 3))
+    batches = id_batches(ids, size, processes)
+    assert [b[2] for b in batches] == sizes
+    assert all(b[2] <= size for b in batches)
+    assert len(batches) % processes == 0 or len(batches) == n
+    # contiguous ranges: every id in exactly one, the last open-ended
+    assert batches[0][0] == 0 and batches[-1][1] is None
+    bounds = [*(b[1] for b in batches[:-1]), ids[-1]]
+    for (after, _, count), up_to in zip(batches, bounds, strict=True):
+        assert sum(after < i <= up_to for i in ids) == count
+
+
+def test_the_run_is_cut_for_the_workers_processes(trajecten, settings):
+    settings.DEADLINE_WORKER_PROCESSES = 2  # 8 open, at most 3 a batch: 4 batches of 2, not 3 + 3 + 2
+    result = run_deadline_job(AS_OF)
+    run = JobRun.objects.get(job="deadlines")
+    assert result["batches"] == 4 and result["evaluated"] == 8
+    assert [(b.size, b.counts["evaluated"]) for b in run.batches.all()] == [(2, 2)] * 4
 
 
 def test_a_batch_or_the_end_done_twice_changes_and_sends_nothing(trajecten):

@@ -81,6 +81,7 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(dossiers, smtp):
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = {
         "DEADLINE_BATCH_SIZE": str(BATCH),
+        "DEADLINE_WORKER_PROCESSES": "2",  # 24 in 6 batches of 4, whatever the CPUs
         "CELERY_VISIBILITY_TIMEOUT": "3",  # a dead worker's batch is back in the queue after 3 s
         "CELERY_UNACKED_RESTORE_INTERVAL": "0.5",
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
