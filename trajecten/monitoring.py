@@ -14,13 +14,14 @@
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Mod
 from django.urls import reverse
@@ -367,6 +368,12 @@ def send_pending(limit: int = 10_000, part: int = 0, parts: int = 1) -> tuple[in
     server took it: a worker that dies while sending leaves at most that one mail unmarked (sent again
     later), never a whole batch. What to send is read per 500 in one query; all mails go over one
     connection to the mail server (one TLS handshake, not one per mail), opened again after a failure.
+
+    On PostgreSQL those small commits do not wait until the database server has written them to disk
+    (``synchronous_commit`` off for this connection while it sends, reset after): a crash of the database
+    server itself can lose the marks of its last fraction of a second, and those mails are sent again, as
+    when a worker dies; nothing else is at stake. Waiting for the disk was a quarter of the mails' time
+    (the first deadline run at 100,000 trajectories: 453 mails on two senders, 280 -> 200 ms).
     """
     sent = failed = 0
     last = 0
@@ -377,6 +384,10 @@ def send_pending(limit: int = 10_000, part: int = 0, parts: int = 1) -> tuple[in
         claim += " FOR UPDATE SKIP LOCKED"
     done = f"UPDATE {table} SET pogingen = pogingen + 1, verzonden_op = %s, laatste_fout = %s WHERE id = %s"  # noqa: S608
     mail = get_connection()
+    quick = connection.vendor == "postgresql"
+    if quick:  # see above: the marks do not wait for the disk
+        with connection.cursor() as cur:
+            cur.execute("SET synchronous_commit TO OFF")
     try:
         while sent + failed < limit:
             pending = Notificatie.objects.filter(
@@ -409,4 +420,7 @@ def send_pending(limit: int = 10_000, part: int = 0, parts: int = 1) -> tuple[in
                         sent += 1
     finally:
         mail.close()
+        if quick:  # the connection as it was, for the worker's next task (a broken one is closed anyway)
+            with suppress(DatabaseError), connection.cursor() as cur:
+                cur.execute("RESET synchronous_commit")
     return sent, failed

@@ -66,3 +66,26 @@ def test_the_run_end_starts_the_configured_number_of_senders(settings, monkeypat
     settings.NOTIFICATION_SENDERS = 3
     tasks.finish_deadline_run(1)
     assert started == [(0, 3), (1, 3), (2, 3)]
+
+
+def test_a_sender_marks_without_waiting_for_the_disk_and_leaves_its_connection_as_it_was(monkeypatch):
+    """The marks' commits do not wait for the disk (synchronous_commit off while sending); after sending, and
+    after a mail server that failed, the connection's next transactions wait again."""
+    NotificatieFactory.create_batch(2)
+    seen = []
+    deliver = monitoring.deliver
+
+    def deliver_and_look(conn, subject, body, to):
+        with connection.cursor() as cur:
+            cur.execute("SHOW synchronous_commit")
+            seen.append(cur.fetchone()[0])
+        if len(seen) == 2:
+            raise OSError("mailserver weg")
+        deliver(conn, subject, body, to)
+
+    monkeypatch.setattr(monitoring, "deliver", deliver_and_look)
+    assert monitoring.send_pending() == (1, 1)
+    assert seen == ["off", "off"]
+    with connection.cursor() as cur:
+        cur.execute("SHOW synchronous_commit")
+        assert cur.fetchone()[0] == "on"
