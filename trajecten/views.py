@@ -128,7 +128,10 @@ def worklist(request):
     # The order of the partial indexes on open trajectories (m.WERKLIJST_VOLGORDE): the page is read
     # from the index, and the count stops at 1,001 rows, whatever the history holds.
     qs = flt.qs.order_by(*m.WERKLIJST_VOLGORDE)
-    page = BoundedPaginator(qs, PAGE_SIZE, limit=COUNT_LIMIT).get_page(request.GET.get("pagina"))
+    searching = bool(flt.form.cleaned_data.get("q", "").strip())  # few rows: read once (trajecten.paging)
+    page = BoundedPaginator(qs, PAGE_SIZE, limit=COUNT_LIMIT, few=searching).get_page(
+        request.GET.get("pagina")
+    )
     rows = [Row.of(t, day) for t in page.object_list]
     # Absent 4 weeks or more without a trajectory (personnel system): the first few, and whether there are
     # more, for the entity of a coach or HR. AgO's worklist spans every entity: there it is a link to the

@@ -228,6 +228,47 @@ def test_worklist_count_stops_at_the_limit(as_coach_a, entiteit_a, monkeypatch):
     assert shown == [first3[:2], first3[2:]]
 
 
+def test_a_search_reads_its_keys_once_in_order(as_coach_a, entiteit_a, entiteit_b, monkeypatch):
+    """A search's keys are read once, in the list's order, up to limit + 1: their number is the count (no
+    COUNT query) and the pages are slices of them; other entities' namesakes stay out."""
+    monkeypatch.setattr("trajecten.views.COUNT_LIMIT", 3)
+    monkeypatch.setattr("trajecten.views.PAGE_SIZE", 2)
+
+    def namesake(entiteit, days):
+        t = TrajectFactory(
+            personeelslid=PersoneelslidFactory(entiteit=entiteit, achternaam="Lambrechts"),
+            d0=TODAY - timedelta(days=days),
+        )
+        refresh_summaries(m.Traject.objects.filter(pk=t.pk), TODAY)
+        return t
+
+    mine = [namesake(entiteit_a, days) for days in (20, 90, 50)]
+    namesake(entiteit_b, 120)  # the most urgent, of another entity
+    make(entiteit_a)  # another name
+    params = {"wie": "alle", "q": "lambrechts"}
+    html = as_coach_a.get(reverse("worklist"), params).content.decode()
+    assert "3 trajecten, meest dringende termijn eerst." in html and "Meer dan" not in html
+    mine.append(namesake(entiteit_a, 200))
+    with CaptureQueriesContext(connection) as ctx:
+        html = as_coach_a.get(reverse("worklist"), {**params, "pagina": 2}).content.decode()
+    assert "Meer dan 3 trajecten" in html and "Pagina 2 van 2" in html
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert not any("COUNT(" in q for q in sql)
+    (keys,) = [q for q in sql if q.startswith('SELECT "trajecten_traject"."id" AS "pk" FROM')]
+    assert keys.endswith("LIMIT 4") and "ORDER BY" in keys
+    order = list(
+        m.Traject.objects.filter(pk__in=[t.pk for t in mine])
+        .order_by(*m.WERKLIJST_VOLGORDE)
+        .values_list("pk", flat=True)
+    )
+    shown = [
+        [int(pk) for pk in re.findall(r'<a href="/trajecten/(\d+)/">', page_html)]
+        for page_html in (as_coach_a.get(reverse("worklist"), params).content.decode(), html)
+    ]
+    assert shown == [order[:2], order[2:3]]
+    assert count_queries(as_coach_a, reverse("worklist"), params) == 13  # as the list: keys instead of count
+
+
 def test_limit_is_shown_with_a_thousands_separator():
     from django.template import Context, Template
     from django.utils import translation
