@@ -128,7 +128,7 @@ def worklist(request):
     # The order of the partial indexes on open trajectories (m.WERKLIJST_VOLGORDE): the page is read
     # from the index, and the count stops at 1,001 rows, whatever the history holds.
     qs = flt.qs.order_by(*m.WERKLIJST_VOLGORDE)
-    searching = bool(flt.form.cleaned_data.get("q", "").strip())  # few rows: read once (trajecten.paging)
+    searching = bool((flt.form.cleaned_data.get("q") or "").strip())  # few rows: read once (trajecten.paging)
     page = BoundedPaginator(qs, PAGE_SIZE, limit=COUNT_LIMIT, few=searching).get_page(
         request.GET.get("pagina")
     )
