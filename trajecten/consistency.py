@@ -30,19 +30,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import deadlines as dl
+from .dates import fmt
 from .facts import Dossier, facts_from
 
 EERSTE_DATUM = date(2000, 1, 1)
 HORIZON_MONTHS = 24
 MAX_MAATREGELEN = 20
-
-
-def fmt(d: date) -> str:
-    return date_format(d, "d/m/Y")
 
 
 def horizon(today: date) -> date:

@@ -7,11 +7,9 @@ Whether a value fits the dossier (dates in range and in order, actions allowed n
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from django import forms
 from django.forms import inlineformset_factory
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from entiteiten.models import Gebruiker
@@ -19,12 +17,9 @@ from reintegratie import access
 
 from . import actions as a
 from . import models as m
+from .dates import fmt
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
-
-
-def fmt(d: date) -> str:
-    return date_format(d, "d/m/Y")
 
 
 class DatumInput(forms.DateInput):

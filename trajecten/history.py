@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from entiteiten.models import Entiteit, Gebruiker
 
 from . import models as m
 from .audit import Bron
+from .dates import fmt
 
 TYPES = {"+": _("aangemaakt"), "~": _("gewijzigd"), "-": _("verwijderd")}
 SKIP = {"id", "traject", "geregistreerd_op", "aangemaakt_op", "gewijzigd_op", "history_id"}
@@ -34,10 +34,6 @@ class Entry:
     source: str = ""
 
 
-def _day(value) -> str:
-    return date_format(value, "d/m/Y") if value else "—"
-
-
 class Labels:
     """Readable names of the objects that history rows refer to by id."""
 
@@ -49,7 +45,7 @@ class Labels:
             (m.Inschatting, _("inschatting van %(d)s")),
             (m.Stappenplan, _("stappenplan van %(d)s")),
         ):
-            self.by_model[model] = {r.id: template % {"d": _day(r.datum)} for r in records.get(model, [])}
+            self.by_model[model] = {r.id: template % {"d": fmt(r.datum)} for r in records.get(model, [])}
         self.by_model[m.Personeelslid] = {
             r.id: f"{r.voornaam} {r.achternaam} ({r.personeelsnummer})"
             for r in records.get(m.Personeelslid, [])
@@ -71,7 +67,7 @@ class Labels:
         }
         soorten = dict(m.Traject.Soort.choices)
         self.by_model[m.Traject] = {
-            t.pk: _("%(soort)s (D0 %(d)s)") % {"soort": soorten.get(t.soort, t.soort), "d": _day(t.d0)}
+            t.pk: _("%(soort)s (D0 %(d)s)") % {"soort": soorten.get(t.soort, t.soort), "d": fmt(t.d0)}
             for t in m.Traject.objects.filter(pk__in=wanted[m.Traject]).only("soort", "d0")
         }
         self.records = records
@@ -86,7 +82,7 @@ class Labels:
         if f.choices:
             return str(dict(f.flatchoices).get(value, value))
         if hasattr(value, "strftime"):
-            return _day(value)
+            return fmt(value)
         if isinstance(value, bool):
             return _("ja") if value else _("nee")
         return str(value)

@@ -29,11 +29,11 @@ from . import deadlines as dl
 from . import forms as f
 from . import models as m
 from . import services as s
+from .dates import fmt
 from .facts import Dossier, facts_from
 from .filters import TrajectFilter
 from .labels import MIJLPALEN, STATES, WARNINGS
 from .paging import COUNT_LIMIT, BoundedPaginator
-from .services.base import fmt
 
 PAGE_SIZE = 25
 ABSENT_SHOWN = 5

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from .. import actions
 from .. import deadlines as dl
 from ..consistency import Problem, new_problems
+from ..dates import fmt
 from ..evaluation import refresh_one
 from ..facts import Dossier, facts_from
 from ..models import FormSubmission, Stappenplan, Traject
@@ -62,12 +63,6 @@ class AlreadySubmitted(Exception):  # noqa: N818
     def __init__(self, traject_pk: int | None):
         self.traject_pk = traject_pk
         super().__init__(traject_pk)
-
-
-def fmt(d: date | None) -> str:
-    """A date as the tool prints it (dd/mm/jjjj, exactly Django's "d/m/Y": the year in four digits), or a
-    dash. Written directly: Django's formatter costs 12 µs a date, and the worklist prints 50."""
-    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}" if d else "—"
 
 
 DOSSIER_PREFETCHES = (

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from .. import actions as a
 from .. import models as m
 from ..consistency import latest_fact
+from ..dates import fmt
 from ..facts import Dossier, Plan
 from .base import (
     ActionContext,
@@ -34,7 +35,6 @@ from .base import (
     claim,
     claimed_for,
     copied,
-    fmt,
     lock,
     refresh,
     stamp,

@@ -13,11 +13,11 @@ from datetime import date
 
 from django.db import transaction
 from django.http import Http404
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import actions as a
 from .. import models as m
+from ..dates import fmt
 from .base import ActionContext, NotAllowed, Refused, check_allowed, claim, lock, refresh, stamp, state_of
 from .dossier import _dossier
 
@@ -112,7 +112,7 @@ def doelentiteit_vastleggen(
             raise Refused(
                 fields={
                     "doelentiteit_op": _("Deze datum mag niet vóór de aanvaarding (%(d)s) liggen.")
-                    % {"d": date_format(aanmelding.beslist_op, "d/m/Y")}
+                    % {"d": fmt(aanmelding.beslist_op)}
                 }
             )
         correcting = aanmelding.status == Status.DOELENTITEIT_GEVONDEN
