@@ -176,12 +176,17 @@ def period_mark(key: str) -> str:
     return key + ":wachtrij"
 
 
+def live_figures(periode: fg.Periode, entiteit: Entiteit | None) -> tuple[fg.Report, fg.Report]:
+    """A period's figures and those of the same period a year earlier, for one entity or the VO, computed now."""
+    return fg.build_many([periode, previous_periode(periode)], [entiteit] if entiteit else None)
+
+
 def store_period(periode: fg.Periode, entiteit: Entiteit | None) -> dict:
     """Compute a dashboard period that is not a calendar year (with the same period a year earlier, for one
     entity or the VO) and keep it ``REPORT_PERIOD_SECONDS`` in the cache, with the answers of the
     dashboard's protections (as ``store_year``), so that no request solves them. Returns what is kept:
     ``berekend_op`` (ISO), ``report`` and ``previous`` (``fg.report_to_dict``) and the answers."""
-    report, previous = fg.build_many([periode, previous_periode(periode)], [entiteit] if entiteit else None)
+    report, previous = live_figures(periode, entiteit)
     with dc.recording() as answers:
         report_content(report, entiteit, previous)
     data = {

@@ -29,7 +29,7 @@ from . import pdf, services
 from .documents import report_document
 from .exports import table_rows, to_csv, to_xlsx
 from .models import Cijferset, Rapport
-from .sections import previous_periode, report_content
+from .sections import report_content
 from .services import ANSWERS, request_extract, request_year
 from .tasks import compute_period_figures, generate_reports, refresh_year_figures
 
@@ -208,11 +208,6 @@ def _small_scope(entiteit: Entiteit | None) -> bool:
     return limit > 0 and scope.order_by()[: limit + 1].count() <= limit
 
 
-def live_figures(periode: fg.Periode, entiteit: Entiteit | None) -> tuple[fg.Report, fg.Report]:
-    """A period's figures and those of the same period a year earlier, computed now."""
-    return fg.build_many([periode, previous_periode(periode)], [entiteit] if entiteit else None)
-
-
 def stored_answers(*reports: fg.Report | None) -> dict[str, list[str]]:
     """The protections solved when stored years' or kept periods' figures were computed
     (services.store_year, services.store_period; none for a live period): handed to ``disclosure.known``,
@@ -304,7 +299,7 @@ def export(request, fmt):
     # ones), computed now only while they are still being computed in the background
     report, previous, _snap = figures(periode, entiteit)
     if report is None:
-        report, previous = live_figures(periode, entiteit)
+        report, previous = services.live_figures(periode, entiteit)
     who = entiteit.code if entiteit else "VO"
     name = f"reintegratie-{'eoc' if entiteit else 'hoc'}-{who}-{periode.start:%Y%m%d}-{periode.end:%Y%m%d}"
     with dc.known(stored_answers(previous, report)):
