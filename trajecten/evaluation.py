@@ -391,8 +391,9 @@ def id_batches(ids: Sequence[int], size: int, processes: int = 1) -> list[tuple[
     with one process idle)."""
     if not ids:
         return []
-    rounds = -(-len(ids) // (size * max(1, processes)))
-    count = min(len(ids), rounds * max(1, processes))
+    processes = max(1, processes)
+    rounds = -(-len(ids) // (size * processes))
+    count = min(len(ids), rounds * processes)
     base, extra = divmod(len(ids), count)
     out = []
     after = 0
