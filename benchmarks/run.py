@@ -67,9 +67,8 @@ SQL_RATIO = 3  # a page's p50 within this many times the p50 of its SQL alone (r
 SQL_REPS = 10
 SCALING = 1.3  # a page's p95 at 1,000,000 within this factor of its p95 at 100,000
 BUDGET_FIRST_DASHBOARD_MS = 1000  # the first view of a year never computed: nobody waits longer
-BUDGET_COLD_MS = (
-    5000  # a fresh web worker's first dashboard view and download, its cache empty (timeout: 30 s)
-)
+# a fresh web worker's first dashboard view and download, its cache empty (a web worker's timeout: 30 s)
+BUDGET_COLD_MS = 5000
 BUDGET_JOB_PER_S = 10_000  # open trajectories a second, end to end on one worker
 BUDGET_JOB_MB = 500  # peak RSS of the job's process (the worker: of all its processes together)
 BENCH_REDIS_URL = os.environ.get(
@@ -393,9 +392,8 @@ def measure_first_dashboard(size: int, client) -> dict:
         client,
         reverse("dashboard") + f"?jaar={year}",
         f"year {year}",
-        lambda: compute_year(
-            [year]
-        ),  # what the worker's task does: the figures, then the dashboard's content
+        # what the worker's task does: the figures, then the dashboard's content
+        lambda: compute_year([year]),
         queued_only=True,
     )
 
@@ -502,9 +500,8 @@ def cold_child(database_url: str) -> None:
 def measure_cold(size: int) -> list[dict]:
     """``cold_child`` in a fresh process: the first request a web worker answers must not come near its
     timeout (the VO-wide disclosure control once took 38 s there, hidden by the warm-up of the page rows)."""
-    proc = run_child(
-        "--cold-child", os.environ["DATABASE_URL"]
-    )  # (setup_django set it: the benchmark database)
+    # (setup_django set DATABASE_URL: the benchmark database)
+    proc = run_child("--cold-child", os.environ["DATABASE_URL"])
     budget = f"< {BUDGET_COLD_MS} ms"
     title = "AgO dashboard, first view in a fresh process (empty cache), and its CSV and PDF download"
     if proc.returncode != 0:
@@ -727,9 +724,8 @@ def worker_child(database_url: str, as_of: date) -> None:
             # The end: the worker's own time of its last commit (the run's end, or its last mail marked sent),
             # not when this loop noticed it (up to 50 ms and two queries later).
             since = datetime.fromtimestamp(sent_at, tz=UTC)
-            last_mail = Notificatie.objects.filter(verzonden_op__gte=since).aggregate(t=Max("verzonden_op"))[
-                "t"
-            ]
+            mails = Notificatie.objects.filter(verzonden_op__gte=since)
+            last_mail = mails.aggregate(t=Max("verzonden_op"))["t"]
             ended = max(run.finished_at, last_mail or run.finished_at).timestamp()
             seconds = ended - sent_at
             out["runs"][name] = {
